@@ -1,0 +1,79 @@
+/**
+ * Branded identifiers of Tableau resources.
+ *
+ * Tableau identifies every resource by a LUID (a UUID string). The brands
+ * keep a user ID from being passed where a group ID is expected; `make`
+ * checks the value (non-empty, no `/`, whitespace or control characters),
+ * and IDs decoded from responses are branded already.
+ *
+ * @example
+ * ```ts
+ * import { Ids } from "effect-tableau"
+ * const id = Ids.UserId.make("9f9e9d9c-8b8a-8f8e-7d7c-7b7a6f6d6e6d")
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as Schema from "effect/Schema"
+
+/** The shape every Tableau ID must have before it goes into a URL path. */
+const Luid = Schema.String.pipe(
+  Schema.filter((s) => s.length > 0 && s.length <= 256 && !/[\s/\\?#%\u0000-\u001f\u007f]/.test(s) && s !== "." && s !== "..", {
+    message: () => "a Tableau ID must be non-empty and contain no '/', '\\', '?', '#', '%', whitespace or control characters"
+  })
+)
+
+/** Identifier of a site (the `id`, not the `contentUrl`). Minimum API version: 2.0. */
+export const SiteId = Luid.pipe(Schema.brand("SiteId"))
+/** @since 0.1.0 */
+export type SiteId = typeof SiteId.Type
+
+/** Identifier of a user. Minimum API version: 2.0. */
+export const UserId = Luid.pipe(Schema.brand("UserId"))
+/** @since 0.1.0 */
+export type UserId = typeof UserId.Type
+
+/** Identifier of a group. Minimum API version: 2.0. */
+export const GroupId = Luid.pipe(Schema.brand("GroupId"))
+/** @since 0.1.0 */
+export type GroupId = typeof GroupId.Type
+
+/** Identifier of a group set. Minimum API version: 3.22. */
+export const GroupSetId = Luid.pipe(Schema.brand("GroupSetId"))
+/** @since 0.1.0 */
+export type GroupSetId = typeof GroupSetId.Type
+
+/** Identifier of a project. Minimum API version: 2.0. */
+export const ProjectId = Luid.pipe(Schema.brand("ProjectId"))
+/** @since 0.1.0 */
+export type ProjectId = typeof ProjectId.Type
+
+/** Identifier of a workbook. Minimum API version: 2.0. */
+export const WorkbookId = Luid.pipe(Schema.brand("WorkbookId"))
+/** @since 0.1.0 */
+export type WorkbookId = typeof WorkbookId.Type
+
+/** Identifier of a view. Minimum API version: 2.0. */
+export const ViewId = Luid.pipe(Schema.brand("ViewId"))
+/** @since 0.1.0 */
+export type ViewId = typeof ViewId.Type
+
+/** Identifier of a published data source. Minimum API version: 2.0. */
+export const DatasourceId = Luid.pipe(Schema.brand("DatasourceId"))
+/** @since 0.1.0 */
+export type DatasourceId = typeof DatasourceId.Type
+
+/** Identifier of a connection of a workbook or data source. Minimum API version: 2.3. */
+export const ConnectionId = Luid.pipe(Schema.brand("ConnectionId"))
+/** @since 0.1.0 */
+export type ConnectionId = typeof ConnectionId.Type
+
+/** Identifier of a background job. Minimum API version: 2.2. */
+export const JobId = Luid.pipe(Schema.brand("JobId"))
+/** @since 0.1.0 */
+export type JobId = typeof JobId.Type
+
+/** Identifier of a chunked file upload session. Minimum API version: 2.0. */
+export const UploadSessionId = Schema.String.pipe(Schema.minLength(1), Schema.brand("UploadSessionId"))
+/** @since 0.1.0 */
+export type UploadSessionId = typeof UploadSessionId.Type

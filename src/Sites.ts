@@ -1,0 +1,289 @@
+/**
+ * Sites: query, create, update and delete sites (TSC's `sites`).
+ *
+ * Site management is server-scoped: creating, listing and deleting sites
+ * needs a server administrator (Tableau Server only; on Tableau Cloud these
+ * calls fail with `Forbidden`).
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import type * as Stream from "effect/Stream"
+import type { CommonError, Conflict, NotFound } from "./Errors.ts"
+import { InvalidRequest } from "./Errors.ts"
+import { SiteId } from "./Ids.ts"
+import * as Endpoint from "./internal/endpoint.ts"
+import { BooleanFromString, IntFromString, OpenLiteral } from "./internal/schema.ts"
+import * as Xml from "./internal/xml.ts"
+import type { Page, PageOptions, StreamOptions } from "./RequestOptions.ts"
+import type { TableauSession } from "./TableauSession.ts"
+
+/** Who may add and remove users on a site. */
+export const AdminMode = OpenLiteral("ContentAndUsers", "ContentOnly")
+/** @since 0.1.0 */
+export type AdminMode = typeof AdminMode.Type
+
+/** Whether a site is usable. */
+export const SiteState = OpenLiteral("Active", "Suspended")
+/** @since 0.1.0 */
+export type SiteState = typeof SiteState.Type
+
+/** `<usage numUsers storage/>`, sent when `includeUsage` is asked for. */
+export class SiteUsage extends Schema.Class<SiteUsage>("SiteUsage")({
+  numUsers: Schema.optional(IntFromString),
+  /** Storage used, in megabytes. */
+  storage: Schema.optional(IntFromString)
+}) {}
+
+/**
+ * A site, with every attribute of TSC's `SiteItem` and the ones current
+ * servers send. Attributes this version does not know are ignored.
+ */
+export class SiteItem extends Schema.Class<SiteItem>("SiteItem")({
+  id: SiteId,
+  name: Schema.String,
+  /** The site's URL name (`""` for the default site). */
+  contentUrl: Schema.optionalWith(Schema.String, { default: () => "" }),
+  adminMode: Schema.optional(AdminMode),
+  state: Schema.optional(SiteState),
+  userQuota: Schema.optional(IntFromString),
+  /** Storage quota in megabytes. */
+  storageQuota: Schema.optional(IntFromString),
+  disableSubscriptions: Schema.optional(BooleanFromString),
+  subscribeOthersEnabled: Schema.optional(BooleanFromString),
+  revisionHistoryEnabled: Schema.optional(BooleanFromString),
+  /** Revisions kept per workbook or data source (-1: unlimited). */
+  revisionLimit: Schema.optional(IntFromString),
+  statusReason: Schema.optional(Schema.String),
+  guestAccessEnabled: Schema.optional(BooleanFromString),
+  commentingEnabled: Schema.optional(BooleanFromString),
+  flowsEnabled: Schema.optional(BooleanFromString),
+  catalogingEnabled: Schema.optional(BooleanFromString),
+  cacheWarmupEnabled: Schema.optional(BooleanFromString),
+  dataAccelerationMode: Schema.optional(Schema.String),
+  extractEncryptionMode: Schema.optional(Schema.String),
+  askDataMode: Schema.optional(Schema.String),
+  tierCreatorCapacity: Schema.optional(IntFromString),
+  tierExplorerCapacity: Schema.optional(IntFromString),
+  tierViewerCapacity: Schema.optional(IntFromString),
+  usage: Schema.optional(SiteUsage)
+}) {}
+
+/** Settings of a site, for `create` and `update`. */
+export interface SiteFields {
+  readonly name?: string | undefined
+  readonly contentUrl?: string | undefined
+  readonly adminMode?: AdminMode | undefined
+  readonly userQuota?: number | undefined
+  readonly storageQuota?: number | undefined
+  readonly disableSubscriptions?: boolean | undefined
+  readonly subscribeOthersEnabled?: boolean | undefined
+  readonly revisionHistoryEnabled?: boolean | undefined
+  readonly revisionLimit?: number | undefined
+  readonly state?: SiteState | undefined
+  readonly guestAccessEnabled?: boolean | undefined
+  readonly commentingEnabled?: boolean | undefined
+  readonly flowsEnabled?: boolean | undefined
+  readonly catalogingEnabled?: boolean | undefined
+  readonly cacheWarmupEnabled?: boolean | undefined
+  readonly dataAccelerationMode?: string | undefined
+  readonly extractEncryptionMode?: string | undefined
+  readonly askDataMode?: string | undefined
+  readonly tierCreatorCapacity?: number | undefined
+  readonly tierExplorerCapacity?: number | undefined
+  readonly tierViewerCapacity?: number | undefined
+}
+
+/** What `create` needs: a name and a content URL, plus any settings. */
+export interface NewSite extends SiteFields {
+  readonly name: string
+  readonly contentUrl: string
+}
+
+const siteElement = (fields: SiteFields): Xml.XmlElement => Xml.el("site", { ...fields })
+
+/** The seed's client-side check: a user quota needs admin mode ContentAndUsers. */
+const checkQuota = (operation: string, fields: SiteFields) =>
+  fields.adminMode === "ContentOnly" && fields.userQuota !== undefined
+    ? Effect.fail(
+      new InvalidRequest({
+        operation,
+        reason: "You cannot set adminMode to ContentOnly and also set a user quota"
+      })
+    )
+    : Effect.void
+
+const site = Endpoint.one("site", SiteItem)
+const sites = Endpoint.items("sites", "site", SiteItem)
+
+/**
+ * Creates a site. REST: `POST /api/{v}/sites`. Fails with `Conflict`
+ * (409001, the name or content URL is taken), `InvalidRequest` (adminMode
+ * ContentOnly with a user quota), `Forbidden` (not a server administrator;
+ * Tableau Cloud) or a `CommonError`. Minimum API version: 2.0.
+ *
+ * @example
+ * ```ts
+ * const created = yield* Sites.create({ name: "Tableau", contentUrl: "tableau", adminMode: "ContentAndUsers", userQuota: 15 })
+ * ```
+ */
+export const create = (fields: NewSite): Effect.Effect<SiteItem, CommonError | Conflict, TableauSession> =>
+  Effect.zipRight(
+    checkQuota("Sites.create", fields),
+    Endpoint.call({
+      operation: "Sites.create",
+      method: "POST",
+      scope: "server",
+      path: Endpoint.path`sites`,
+      body: siteElement(fields),
+      errors: ["Conflict"]
+    }, site)
+  )
+
+/**
+ * Reads the site with this ID (TSC's `get_by_id`). REST:
+ * `GET /api/{v}/sites/{siteId}`. Fails with `NotFound` (404000) or a
+ * `CommonError`. Minimum API version: 2.0.
+ *
+ * @example
+ * ```ts
+ * const s = yield* Sites.get(SiteId.make("9a8b7c6d-5e4f-3a2b-1c0d-9e8f7a6b5c4d"))
+ * ```
+ */
+export const get = (
+  siteId: SiteId,
+  options?: { readonly includeUsage?: boolean }
+): Effect.Effect<SiteItem, CommonError | NotFound, TableauSession> =>
+  Endpoint.call({
+    operation: "Sites.get",
+    method: "GET",
+    scope: "server",
+    path: Endpoint.path`sites/${siteId}`,
+    query: { includeUsage: options?.includeUsage ? "true" : undefined },
+    errors: ["NotFound"]
+  }, site)
+
+/**
+ * Reads the site with this name. REST: `GET /api/{v}/sites/{name}?key=name`.
+ * Fails with `NotFound` or a `CommonError`. Minimum API version: 2.0.
+ *
+ * @example
+ * ```ts
+ * const finance = yield* Sites.getByName("Finance")
+ * ```
+ */
+export const getByName = (name: string): Effect.Effect<SiteItem, CommonError | NotFound, TableauSession> =>
+  Endpoint.call({
+    operation: "Sites.getByName",
+    method: "GET",
+    scope: "server",
+    path: Endpoint.path`sites/${name}`,
+    query: { key: "name" },
+    errors: ["NotFound"]
+  }, site)
+
+/**
+ * Reads the site with this content URL. REST:
+ * `GET /api/{v}/sites/{contentUrl}?key=contentUrl`. Fails with `NotFound`,
+ * `InvalidRequest` (empty content URL: read the default site by ID) or a
+ * `CommonError`. Minimum API version: 2.0.
+ *
+ * @example
+ * ```ts
+ * const marketing = yield* Sites.getByContentUrl("marketing")
+ * ```
+ */
+export const getByContentUrl = (
+  contentUrl: string
+): Effect.Effect<SiteItem, CommonError | NotFound, TableauSession> =>
+  Endpoint.call({
+    operation: "Sites.getByContentUrl",
+    method: "GET",
+    scope: "server",
+    path: Endpoint.path`sites/${contentUrl}`,
+    query: { key: "contentUrl" },
+    errors: ["NotFound"]
+  }, site)
+
+const listSpec = {
+  operation: "Sites.list",
+  method: "GET",
+  scope: "server",
+  path: Endpoint.path`sites`
+} as const
+
+/**
+ * Reads one page of the sites on the server (TSC's `sites.get`). REST:
+ * `GET /api/{v}/sites`. Fails with a `CommonError` (`Forbidden` for
+ * non-administrators). Minimum API version: 2.0.
+ *
+ * @example
+ * ```ts
+ * const { items, pagination } = yield* Sites.getPage({ pageSize: 50, pageNumber: 2 })
+ * ```
+ */
+export const getPage = (options?: PageOptions): Effect.Effect<Page<SiteItem>, CommonError, TableauSession> =>
+  Endpoint.page(listSpec, sites, options)
+
+/**
+ * Every site on the server, as a Stream over all pages (TSC's
+ * `Pager(server.sites)`). REST: `GET /api/{v}/sites`. Fails with a
+ * `CommonError`. Minimum API version: 2.0.
+ *
+ * @example
+ * ```ts
+ * const all = yield* Stream.runCollect(Sites.list())
+ * ```
+ */
+export const list = (options?: StreamOptions): Stream.Stream<SiteItem, CommonError, TableauSession> =>
+  Endpoint.stream(listSpec, sites, options)
+
+/**
+ * Changes the settings of a site; settings left out stay as they are.
+ * REST: `PUT /api/{v}/sites/{siteId}`. Fails with `NotFound`, `Conflict`
+ * (the new name or content URL is taken), `InvalidRequest` (adminMode
+ * ContentOnly with a user quota) or a `CommonError`. Minimum API version: 2.0.
+ *
+ * @example
+ * ```ts
+ * const renamed = yield* Sites.update(siteId, { name: "New name", revisionLimit: 50 })
+ * ```
+ */
+export const update = (
+  siteId: SiteId,
+  changes: SiteFields
+): Effect.Effect<SiteItem, CommonError | NotFound | Conflict, TableauSession> =>
+  Effect.zipRight(
+    checkQuota("Sites.update", changes),
+    Endpoint.call({
+      operation: "Sites.update",
+      method: "PUT",
+      scope: "server",
+      path: Endpoint.path`sites/${siteId}`,
+      body: siteElement(changes),
+      errors: ["NotFound", "Conflict"]
+    }, site)
+  )
+
+const delete_ = (siteId: SiteId): Effect.Effect<void, CommonError | NotFound, TableauSession> =>
+  Endpoint.call({
+    operation: "Sites.delete",
+    method: "DELETE",
+    scope: "server",
+    path: Endpoint.path`sites/${siteId}`,
+    errors: ["NotFound"]
+  }, Endpoint.none)
+
+export {
+  /**
+   * Deletes a site and everything in it. REST: `DELETE /api/{v}/sites/{siteId}`.
+   * Fails with `NotFound` or a `CommonError`. Minimum API version: 2.0.
+   *
+   * @example
+   * ```ts
+   * yield* Sites.delete(siteId)
+   * ```
+   */
+  delete_ as delete
+}

@@ -1,0 +1,307 @@
+/**
+ * The signed-in session every endpoint runs in.
+ *
+ * `layer(...)` signs in when it is built and signs out when its scope closes
+ * (on success, failure and interruption alike). One sign-in is shared by
+ * everything that uses the layer; when the server says the token expired
+ * (401002), the session signs in again once, shared by every concurrent
+ * caller, and the failed request is replayed.
+ *
+ * It needs an `HttpClient` from `@effect/platform`; `FetchHttpClient.layer`
+ * works on Node, Deno and Cloudflare Workers.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Effect, Layer } from "effect"
+ * import { Credentials, Sites, TableauSession } from "effect-tableau"
+ *
+ * const Tableau = TableauSession.layer({
+ *   server: "https://tableau.example.com",
+ *   site: "marketing",
+ *   credentials: Credentials.personalAccessToken({ name: "ci", secret: "..." })
+ * }).pipe(Layer.provide(FetchHttpClient.layer))
+ *
+ * Effect.runPromise(Sites.get(siteId).pipe(Effect.provide(Tableau)))
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as Config from "effect/Config"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import * as SynchronizedRef from "effect/SynchronizedRef"
+import * as Credentials from "./Credentials.ts"
+import type { CommonError, SignInFailed } from "./Errors.ts"
+import type { SiteId, UserId } from "./Ids.ts"
+import * as SignIn from "./internal/signin.ts"
+import * as Transport from "./internal/transport.ts"
+
+/** How failed requests are retried; see {@link defaultRetryPolicy}. */
+export type RetryPolicy = Transport.RetryPolicy
+
+/**
+ * The default retry policy: 4 retries, backoff from 250 ms doubling with
+ * jitter up to 10 s, `Retry-After` honoured up to 60 s.
+ */
+export const defaultRetryPolicy: RetryPolicy = Transport.defaultRetryPolicy
+
+/** Options of {@link layer}. */
+export interface Options {
+  /** Base URL of Tableau Server or Tableau Cloud, such as `https://10ax.online.tableau.com`. */
+  readonly server: string
+  /** The site's `contentUrl`; `""` (the default) is the default site. */
+  readonly site?: string | undefined
+  readonly credentials: Credentials.Credentials
+  /** REST API version such as `"3.21"`, or `"auto"` (the default) to use the server's. */
+  readonly apiVersion?: string | undefined
+  /** Time allowed for each request until its response headers arrive (default 30 s). */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** Retry policy, or `false` for none (default {@link defaultRetryPolicy}). */
+  readonly retry?: RetryPolicy | false | undefined
+  /** Pages fetched at the same time by `list` streams (default 4). */
+  readonly pageConcurrency?: number | undefined
+}
+
+/** Who and where the session is signed in. */
+export interface SignedIn {
+  readonly siteId: SiteId
+  readonly siteContentUrl: string
+  readonly userId: UserId
+  /** The auth token (`X-Tableau-Auth`), redacted when printed. */
+  readonly token: Redacted.Redacted<string>
+  /** Increases with every fresh sign-in or site switch. */
+  readonly generation: number
+}
+
+/** Settings applied to every call of a session. */
+export interface Settings extends SignIn.Settings {
+  readonly pageConcurrency: number
+}
+
+/** The errors of signing in. */
+export type SignInError = SignInFailed | CommonError
+
+/**
+ * The session service. Endpoints read it; most programs only provide it
+ * with {@link layer} or {@link layerConfig}.
+ */
+export class TableauSession extends Context.Tag("effect-tableau/TableauSession")<TableauSession, {
+  /** Base URL without a trailing slash. */
+  readonly server: string
+  /** The REST API version in use, such as `"3.21"`. */
+  readonly apiVersion: string
+  readonly settings: Settings
+  /** The HTTP client requests go through. */
+  readonly httpClient: HttpClient.HttpClient
+  /** The current sign-in. */
+  readonly current: Effect.Effect<SignedIn>
+  /** Signs in again, once for all callers that saw `stale` fail with 401002. */
+  readonly reauthenticate: (stale: SignedIn) => Effect.Effect<SignedIn, SignInError>
+  /** Switches the session to another site (`POST /api/{v}/auth/switchSite`). */
+  readonly switchSite: (contentUrl: string) => Effect.Effect<SignedIn, SignInError>
+}>() {}
+
+const DEFAULT_TIMEOUT = Duration.seconds(30)
+/** The API version servers before 10.1 (no `serverinfo`) are addressed with. */
+const FALLBACK_API_VERSION = "2.3"
+/** The version `serverinfo` is read with when the version is "auto". */
+const SERVERINFO_API_VERSION = "2.4"
+
+/**
+ * Signs in and builds the session; signs out when the scope closes.
+ * REST: `GET /api/2.4/serverinfo` (when `apiVersion` is "auto"),
+ * `POST /api/{v}/auth/signin`, and `POST /api/{v}/auth/signout` on close.
+ * Fails with `SignInFailed` for refused credentials or an unknown site.
+ *
+ * @example
+ * ```ts
+ * const session = yield* TableauSession.make({ server, credentials })
+ * ```
+ */
+export const make = (
+  options: Options
+): Effect.Effect<TableauSession["Type"], SignInError, HttpClient.HttpClient | Scope.Scope> =>
+  Effect.gen(function*() {
+    const httpClient = yield* HttpClient.HttpClient
+    const server = options.server.replace(/\/+$/, "")
+    const settings: Settings = {
+      timeout: options.timeout ?? DEFAULT_TIMEOUT,
+      retry: options.retry ?? defaultRetryPolicy,
+      pageConcurrency: Math.max(1, options.pageConcurrency ?? 4)
+    }
+    const requested = options.apiVersion ?? "auto"
+    const apiVersion = requested === "auto"
+      ? yield* SignIn.serverInfo(httpClient, server, SERVERINFO_API_VERSION, settings).pipe(
+        Effect.map((info) => info.restApiVersion),
+        Effect.catchTag("NotFound", () => Effect.succeed(FALLBACK_API_VERSION))
+      )
+      : requested
+
+    const signInTo = (contentUrl: string, generation: number) =>
+      SignIn.signIn(httpClient, server, apiVersion, options.credentials, contentUrl, settings).pipe(
+        Effect.map((c): SignedIn => ({ ...c, generation }))
+      )
+
+    const state = yield* Effect.acquireRelease(
+      signInTo(options.site ?? "", 0).pipe(Effect.flatMap(SynchronizedRef.make)),
+      (ref) =>
+        SynchronizedRef.get(ref).pipe(
+          Effect.flatMap((current) => SignIn.signOut(httpClient, server, apiVersion, current.token, settings)),
+          Effect.timeout(Duration.seconds(10)),
+          Effect.ignore
+        )
+    )
+
+    const reauthenticate = (stale: SignedIn) =>
+      SynchronizedRef.updateAndGetEffect(state, (current) =>
+        current.generation !== stale.generation
+          ? Effect.succeed(current)
+          : signInTo(current.siteContentUrl, current.generation + 1).pipe(
+            Effect.map((fresh) => (fresh.userId === "" ? { ...fresh, userId: current.userId } : fresh))
+          ))
+
+    const switchSite = (contentUrl: string) =>
+      SynchronizedRef.updateAndGetEffect(state, (current) =>
+        SignIn.switchSite(httpClient, server, apiVersion, current.token, contentUrl, settings).pipe(
+          Effect.map((c): SignedIn => ({
+            ...c,
+            userId: c.userId === "" ? current.userId : c.userId,
+            generation: current.generation + 1
+          }))
+        ))
+
+    return TableauSession.of({
+      server,
+      apiVersion,
+      settings,
+      httpClient,
+      current: SynchronizedRef.get(state),
+      reauthenticate,
+      switchSite
+    })
+  })
+
+/**
+ * A layer that signs in when built and signs out when released.
+ * REST: `POST /api/{v}/auth/signin` and `POST /api/{v}/auth/signout`.
+ * Fails with `SignInFailed` or a `CommonError`. Minimum API version: 2.0
+ * (personal access tokens 3.6, JWT 3.16).
+ *
+ * @example
+ * ```ts
+ * const Tableau = TableauSession.layer({
+ *   server: "https://tableau.example.com",
+ *   credentials: Credentials.password({ username: "admin", password: "admin" })
+ * }).pipe(Layer.provide(FetchHttpClient.layer))
+ * ```
+ */
+export const layer = (options: Options): Layer.Layer<TableauSession, SignInError, HttpClient.HttpClient> =>
+  Layer.scoped(TableauSession, make(options))
+
+/**
+ * The configuration {@link layerConfig} reads: `TABLEAU_SERVER`,
+ * `TABLEAU_SITE` (default ""), `TABLEAU_API_VERSION` (default "auto"), and
+ * credentials from `TABLEAU_PAT_NAME` + `TABLEAU_PAT_SECRET`, or
+ * `TABLEAU_USERNAME` + `TABLEAU_PASSWORD`, or `TABLEAU_JWT`, in that order.
+ */
+export const config: Config.Config<Options> = Config.all({
+  server: Config.string("TABLEAU_SERVER"),
+  site: Config.string("TABLEAU_SITE").pipe(Config.withDefault("")),
+  apiVersion: Config.string("TABLEAU_API_VERSION").pipe(Config.withDefault("auto")),
+  credentials: Config.all({
+    name: Config.string("TABLEAU_PAT_NAME"),
+    secret: Config.redacted("TABLEAU_PAT_SECRET")
+  }).pipe(
+    Config.map(Credentials.personalAccessToken),
+    Config.orElse(() =>
+      Config.all({ username: Config.string("TABLEAU_USERNAME"), password: Config.redacted("TABLEAU_PASSWORD") }).pipe(
+        Config.map((c): Credentials.Credentials => Credentials.password(c))
+      )
+    ),
+    Config.orElse(() =>
+      Config.redacted("TABLEAU_JWT").pipe(Config.map((token): Credentials.Credentials => Credentials.jwt({ token })))
+    )
+  )
+})
+
+/**
+ * A session layer configured from the environment (see {@link config});
+ * `overrides` set what the environment does not (timeout, retry, ...).
+ * Fails with a `ConfigError` when the variables are missing, otherwise as
+ * {@link layer}.
+ *
+ * @example
+ * ```ts
+ * const Tableau = TableauSession.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
+ * ```
+ */
+export const layerConfig = (
+  overrides: Partial<Omit<Options, "server" | "site" | "credentials" | "apiVersion">> = {}
+): Layer.Layer<TableauSession, SignInError | import("effect/ConfigError").ConfigError, HttpClient.HttpClient> =>
+  Layer.scoped(
+    TableauSession,
+    Effect.flatMap(config, (options) => make({ ...options, ...overrides }))
+  )
+
+/** The current sign-in (site, user, token). */
+export const current: Effect.Effect<SignedIn, never, TableauSession> = Effect.flatMap(
+  TableauSession,
+  (session) => session.current
+)
+
+/**
+ * Switches the session to the site with this `contentUrl`; later calls run
+ * there. REST: `POST /api/{v}/auth/switchSite`. Fails with `SignInFailed`
+ * (unknown site, no access) or a `CommonError`. Minimum API version: 2.6.
+ *
+ * @example
+ * ```ts
+ * yield* TableauSession.switchSite("finance")
+ * ```
+ */
+export const switchSite = (contentUrl: string): Effect.Effect<SignedIn, SignInError, TableauSession> =>
+  Effect.flatMap(TableauSession, (session) => session.switchSite(contentUrl))
+
+/** Per-call overrides of the session's settings. */
+export class CallSettings extends Context.Tag("effect-tableau/CallSettings")<CallSettings, {
+  readonly timeout?: Duration.DurationInput | undefined
+  readonly retry?: RetryPolicy | false | undefined
+}>() {}
+
+/** Reads the per-call overrides, if any. */
+export const callSettings: Effect.Effect<Option.Option<CallSettings["Type"]>> = Effect.serviceOption(CallSettings)
+
+const override = (patch: CallSettings["Type"]) =>
+<A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(callSettings, (existing) =>
+    Effect.provideService(self, CallSettings, { ...Option.getOrElse(existing, () => ({})), ...patch }))
+
+/**
+ * Runs an effect with another retry policy (or `false` for none) for every
+ * request it makes. For a `Stream`, see {@link withRetryPolicyStream}.
+ *
+ * @example
+ * ```ts
+ * Sites.list().pipe(Stream.runCollect, TableauSession.withRetryPolicy(false))
+ * ```
+ */
+export const withRetryPolicy = (policy: RetryPolicy | false) => override({ retry: policy })
+
+/** Runs an effect with another request timeout for every request it makes. */
+export const withTimeout = (timeout: Duration.DurationInput) => override({ timeout })
+
+/** {@link withRetryPolicy} for a Stream. */
+export const withRetryPolicyStream = (policy: RetryPolicy | false) =>
+<A, E, R>(self: Stream.Stream<A, E, R>): Stream.Stream<A, E, R> =>
+  Stream.unwrap(
+    Effect.map(callSettings, (existing) =>
+      Stream.provideService(self, CallSettings, { ...Option.getOrElse(existing, () => ({})), retry: policy }))
+  )

@@ -1,0 +1,322 @@
+/**
+ * Declarative endpoints: every public operation is a `Spec` (what to send,
+ * which errors it documents, the minimum API version) plus a `Decoder`
+ * (what comes back), run by one of:
+ *
+ * - `call(spec, decoder)`: one authenticated request, decoded;
+ * - `page(spec, decoder, options)`: one page of a collection;
+ * - `stream(spec, decoder, options)`: every item of a collection;
+ * - `raw(spec)`: the response itself, for downloads and uploads.
+ *
+ * Here the session's token goes on the request, a 401002 (expired token)
+ * triggers one shared re-sign-in and a replay, the API version and path IDs
+ * are checked before sending, undeclared errors are narrowed, responses are
+ * recorded for `Raw.withResponse`, and each call gets its span.
+ *
+ * @internal
+ */
+import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Ref from "effect/Ref"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import type { CommonError, DeclaredError, DeclaredErrorTag } from "../Errors.ts"
+import { InvalidRequest, UnsupportedApiVersion } from "../Errors.ts"
+import { type Page, type PageOptions, Pagination, type StreamOptions, toQuery } from "../RequestOptions.ts"
+import { type CallSettings, callSettings, type SignedIn, TableauSession } from "../TableauSession.ts"
+import * as Paging from "./paging.ts"
+import { Collection } from "./schema.ts"
+import * as Transport from "./transport.ts"
+import * as Xml from "./xml.ts"
+
+// ---------------------------------------------------------------------------
+// Paths
+// ---------------------------------------------------------------------------
+
+/** A URL path below the API root, with its IDs encoded and a template for spans. */
+export interface Path {
+  readonly segments: ReadonlyArray<string>
+  readonly template: string
+  /** Why an interpolated ID is unusable, if one is. */
+  readonly invalid: string | undefined
+}
+
+const invalidSegment = (value: string): string | undefined => {
+  if (value.length === 0) return "an ID is empty"
+  if (value === "." || value === "..") return `"${value}" is not an ID`
+  if (/[\u0000-\u001f\u007f/\\?#]/.test(value)) return "an ID contains '/', '\\', '?', '#' or a control character"
+  return undefined
+}
+
+/**
+ * Builds a path from a template literal: literal parts are taken as they
+ * are, each interpolated value is one segment, validated and encoded.
+ *
+ * @example path`users/${userId}/groups`
+ */
+export const path = (strings: TemplateStringsArray, ...values: ReadonlyArray<string>): Path => {
+  const segments: Array<string> = []
+  let template = ""
+  let invalid: string | undefined
+  strings.forEach((literal, i) => {
+    template += literal
+    for (const part of literal.split("/")) if (part !== "") segments.push(part)
+    if (i < values.length) {
+      const value = String(values[i])
+      invalid ??= invalidSegment(value)
+      segments.push(value)
+      template += "{}"
+    }
+  })
+  return { segments, template, invalid }
+}
+
+// ---------------------------------------------------------------------------
+// Specs and decoders
+// ---------------------------------------------------------------------------
+
+/** What to send. */
+export interface Spec<Tags extends DeclaredErrorTag = never> {
+  /** `"Resource.method"`, such as `"Users.get"`. */
+  readonly operation: string
+  readonly method: Transport.Method
+  readonly path: Path
+  /** `"site"` (the default) prefixes `sites/{siteId}/`; `"server"` does not. */
+  readonly scope?: "site" | "server" | undefined
+  readonly query?: Readonly<Record<string, string | undefined>> | undefined
+  /** An XML element (wrapped in `<tsRequest>`), or any body. */
+  readonly body?: Xml.XmlElement | Transport.Body | undefined
+  readonly headers?: Readonly<Record<string, string>> | undefined
+  /** The errors this endpoint documents beyond `CommonError`. */
+  readonly errors?: ReadonlyArray<Tags> | undefined
+  /** Oldest REST API version the endpoint exists in, such as `"3.9"`. */
+  readonly minApiVersion?: string | undefined
+  /** Defaults to true for GET, PUT and DELETE, false for POST. */
+  readonly idempotent?: boolean | undefined
+  readonly spanAttributes?: Readonly<Record<string, string | number | boolean>> | undefined
+}
+
+/** The errors a spec can fail with. */
+export type ErrorOf<Tags extends DeclaredErrorTag> = CommonError | DeclaredError<Tags>
+
+/** Turns a response body into a value. */
+export interface Decoder<A> {
+  readonly decode: (
+    operation: string,
+    status: number,
+    body: string
+  ) => Effect.Effect<A, import("../Errors.ts").ResponseDecodeError>
+}
+
+/** The single element `<name>` of the `tsResponse`, decoded with `schema`. */
+export const one = <A, I>(name: string, schema: Schema.Schema<A, I>): Decoder<A> => {
+  const document = Schema.Struct({ tsResponse: Schema.Struct({ [name]: schema }) }) as unknown as Schema.Schema<
+    { readonly tsResponse: Readonly<Record<string, A>> },
+    unknown
+  >
+  return {
+    decode: (operation, status, body) =>
+      Effect.map(
+        Transport.decodeXml(operation, status, body, document),
+        (d) => d.tsResponse[name] as A
+      )
+  }
+}
+
+/** A collection `<collection><item/>...</collection>` with its `<pagination>`. */
+export const items = <A, I>(collection: string, item: string, schema: Schema.Schema<A, I>): Decoder<Page<A>> => {
+  const document = Schema.Struct({
+    tsResponse: Schema.Struct({
+      pagination: Schema.optional(Pagination),
+      [collection]: Collection(item, schema)
+    })
+  }) as unknown as Schema.Schema<
+    { readonly tsResponse: { readonly pagination?: Pagination | undefined } & Readonly<Record<string, unknown>> },
+    unknown
+  >
+  return {
+    decode: (operation, status, body) =>
+      Effect.map(Transport.decodeXml(operation, status, body, document), (d) => ({
+        items: d.tsResponse[collection] as ReadonlyArray<A>,
+        pagination: d.tsResponse.pagination
+      }))
+  }
+}
+
+/** An answer whose body is ignored (204 No Content, say). */
+export const none: Decoder<void> = { decode: () => Effect.void }
+
+// ---------------------------------------------------------------------------
+// Raw response capture (Raw.withResponse)
+// ---------------------------------------------------------------------------
+
+/** What `Raw.withResponse` reports about the last HTTP exchange of a call. */
+export interface ResponseInfo {
+  readonly status: number
+  /** Response headers (lower-case names), without `set-cookie`. */
+  readonly headers: Readonly<Record<string, string>>
+  /** Time from sending the request to its response headers, in milliseconds. */
+  readonly durationMillis: number
+  readonly method: Transport.Method
+  /** The request URL (it never contains the token). */
+  readonly url: string
+}
+
+/** Where `Raw.withResponse` collects responses. */
+export class ResponseCapture extends Context.Tag("effect-tableau/ResponseCapture")<
+  ResponseCapture,
+  Ref.Ref<ReadonlyArray<ResponseInfo>>
+>() {}
+
+const hiddenResponseHeaders = new Set(["set-cookie", "x-tableau-auth", "authorization"])
+
+const record = (
+  method: Transport.Method,
+  url: string,
+  started: number,
+  response: HttpClientResponse.HttpClientResponse
+) =>
+  Effect.flatMap(Effect.serviceOption(ResponseCapture), (capture) =>
+    Option.isNone(capture) ? Effect.void : Effect.flatMap(Clock.currentTimeMillis, (now) => {
+      const headers: Record<string, string> = {}
+      for (const [key, value] of Object.entries(response.headers)) {
+        if (!hiddenResponseHeaders.has(key.toLowerCase())) headers[key.toLowerCase()] = value
+      }
+      return Ref.update(capture.value, (all) => [
+        ...all,
+        { status: response.status, headers, durationMillis: now - started, method, url }
+      ])
+    }))
+
+// ---------------------------------------------------------------------------
+// Running specs
+// ---------------------------------------------------------------------------
+
+const isBody = (body: Spec["body"]): body is Transport.Body =>
+  body !== undefined && "_tag" in body && typeof (body as { _tag: unknown })._tag === "string"
+
+const toBody = (body: Spec["body"]): Transport.Body =>
+  body === undefined
+    ? Transport.noBody
+    : isBody(body)
+    ? body
+    : Transport.xmlBody(Xml.render(body))
+
+/**
+ * Sends an authenticated request; succeeds with the (successful) response,
+ * body unread. The base of `call`, `page` and `stream`, and of downloads.
+ */
+export const raw = <const Tags extends DeclaredErrorTag = never>(
+  spec: Spec<Tags>
+): Effect.Effect<HttpClientResponse.HttpClientResponse, ErrorOf<Tags>, TableauSession> =>
+  Effect.gen(function*() {
+    const session = yield* TableauSession
+    if (spec.path.invalid !== undefined) {
+      return yield* new InvalidRequest({ operation: spec.operation, reason: spec.path.invalid })
+    }
+    if (
+      spec.minApiVersion !== undefined && Transport.compareVersions(session.apiVersion, spec.minApiVersion) < 0
+    ) {
+      return yield* new UnsupportedApiVersion({
+        operation: spec.operation,
+        required: spec.minApiVersion,
+        actual: session.apiVersion
+      })
+    }
+    const overrides: CallSettings["Type"] = Option.getOrElse(yield* callSettings, () => ({}))
+    const body = toBody(spec.body)
+    const siteScoped = (spec.scope ?? "site") === "site"
+    const query = Transport.encodeQuery(spec.query ?? {})
+
+    const attempt = (auth: SignedIn) => {
+      const url = Transport.joinUrl(session.server, [
+        "api",
+        session.apiVersion,
+        ...(siteScoped ? ["sites", auth.siteId] : []),
+        ...spec.path.segments
+      ]) + query
+      return Effect.flatMap(Clock.currentTimeMillis, (started) =>
+        Transport.send(session.httpClient, {
+          operation: spec.operation,
+          method: spec.method,
+          url,
+          pathTemplate: templateOf(spec),
+          headers: { accept: "application/xml", ...spec.headers, "x-tableau-auth": Redacted.value(auth.token) },
+          body,
+          idempotent: spec.idempotent ?? spec.method !== "POST",
+          timeout: overrides.timeout ?? session.settings.timeout,
+          retry: overrides.retry ?? session.settings.retry
+        }).pipe(Effect.tap((response) => record(spec.method, url, started, response))))
+    }
+
+    const auth = yield* session.current
+    return yield* attempt(auth).pipe(
+      Effect.catchIf(
+        (error) => error._tag === "Unauthorized" && error.code === "401002",
+        () => Effect.flatMap(session.reauthenticate(auth), attempt)
+      )
+    )
+  }).pipe(
+    Transport.narrow(spec.errors ?? []),
+    Transport.withSpan(spec.operation, spec.method, templateOf(spec), spec.spanAttributes)
+  )
+
+const templateOf = (spec: Spec<DeclaredErrorTag>): string =>
+  `/api/{v}${(spec.scope ?? "site") === "site" ? "/sites/{siteId}" : ""}/${spec.path.template}`
+
+/** One authenticated request, decoded. */
+export const call = <A, const Tags extends DeclaredErrorTag = never>(
+  spec: Spec<Tags>,
+  decoder: Decoder<A>
+): Effect.Effect<A, ErrorOf<Tags>, TableauSession> =>
+  Effect.flatMap(raw(spec), (response) =>
+    Effect.flatMap(
+      Transport.readText(spec.operation, response),
+      (body) => decoder.decode(spec.operation, response.status, body)
+    ))
+
+const checkPageSize = (operation: string, pageSize: number | undefined) =>
+  pageSize === undefined || (Number.isInteger(pageSize) && pageSize >= 1 && pageSize <= 1000)
+    ? Effect.void
+    : Effect.fail(new InvalidRequest({ operation, reason: `pageSize must be a whole number from 1 to 1000, got ${pageSize}` }))
+
+/** One page of a collection. */
+export const page = <A, const Tags extends DeclaredErrorTag = never>(
+  spec: Spec<Tags>,
+  decoder: Decoder<Page<A>>,
+  options?: PageOptions
+): Effect.Effect<Page<A>, ErrorOf<Tags>, TableauSession> =>
+  Effect.zipRight(
+    checkPageSize(spec.operation, options?.pageSize),
+    call(
+      {
+        ...spec,
+        query: { ...spec.query, ...toQuery(options) },
+        spanAttributes: { ...spec.spanAttributes, "tableau.page": options?.pageNumber ?? 1 }
+      },
+      decoder
+    )
+  )
+
+/** Every item of a collection, page after page (see `paging.ts`). */
+export const stream = <A, const Tags extends DeclaredErrorTag = never>(
+  spec: Spec<Tags>,
+  decoder: Decoder<Page<A>>,
+  options?: StreamOptions
+): Stream.Stream<A, ErrorOf<Tags>, TableauSession> =>
+  Stream.unwrap(
+    Effect.gen(function*() {
+      const session = yield* TableauSession
+      yield* checkPageSize(spec.operation, options?.pageSize)
+      const pageSize = options?.pageSize ?? 100
+      const { concurrency: _, ...listOptions } = options ?? {}
+      return Paging.stream(
+        (pageNumber) => page(spec, decoder, { ...listOptions, pageSize, pageNumber }),
+        { pageSize, concurrency: Math.max(1, options?.concurrency ?? session.settings.pageConcurrency) }
+      )
+    })
+  )

@@ -1,0 +1,89 @@
+/**
+ * Schema building blocks for XML-shaped wire data: every attribute arrives
+ * as a string, lists arrive as an array, a single object, or `""` for an
+ * empty element, and enums grow on the server before they grow here.
+ *
+ * @internal
+ */
+import * as Schema from "effect/Schema"
+
+/** `"true"` / `"false"` on the wire, a boolean in the program. */
+export const BooleanFromString = Schema.transform(
+  Schema.Literal("true", "false", "True", "False"),
+  Schema.Boolean,
+  {
+    strict: true,
+    decode: (s) => s === "true" || s === "True",
+    encode: (b) => (b ? "true" : "false")
+  }
+)
+
+/** A whole number written as a string. */
+export const IntFromString: Schema.Schema<number, string> = Schema.compose(
+  Schema.NumberFromString,
+  Schema.Int
+)
+
+/** An ISO-8601 timestamp as Tableau writes it (`2024-02-01T10:00:00Z`). */
+export const DateFromString: Schema.Schema<Date, string> = Schema.Date
+
+/**
+ * A literal union that still decodes values it does not know (kept as the
+ * raw string), so a new site role or auth setting on the server never breaks
+ * a program. The type offers the known values for completion.
+ */
+export const OpenLiteral = <const L extends ReadonlyArray<string>>(
+  ...literals: L
+): Schema.Schema<L[number] | (string & {}), string> =>
+  Schema.Union(Schema.Literal(...literals), Schema.String) as unknown as Schema.Schema<
+    L[number] | (string & {}),
+    string
+  >
+
+/**
+ * A repeated XML element: decodes an array, a single object (the parser saw
+ * only one), or the empty string of an empty element.
+ */
+export const ArrayOf = <A, I, R>(
+  item: Schema.Schema<A, I, R>
+): Schema.Schema<ReadonlyArray<A>, ReadonlyArray<I> | I | "", R> =>
+  Schema.transform(
+    Schema.Union(Schema.Literal(""), Schema.Array(item), item as Schema.Schema<A, I, R>),
+    Schema.Array(Schema.typeSchema(item)),
+    {
+      strict: false,
+      decode: (value) => (value === "" ? [] : Array.isArray(value) ? value : [value]),
+      encode: (items) => items
+    }
+  ) as unknown as Schema.Schema<ReadonlyArray<A>, ReadonlyArray<I> | I | "", R>
+
+/**
+ * A collection wrapper element such as `<users>`: `{ user: [...] }`, or `""`
+ * when the server sent `<users/>`. Decodes to the list of items.
+ */
+export const Collection = <A, I, R>(
+  itemName: string,
+  item: Schema.Schema<A, I, R>
+): Schema.Schema<ReadonlyArray<A>, unknown, R> =>
+  Schema.transform(
+    Schema.Union(
+      Schema.Literal(""),
+      Schema.Struct({ [itemName]: Schema.optional(ArrayOf(item)) })
+    ),
+    Schema.Array(Schema.typeSchema(item)),
+    {
+      strict: false,
+      decode: (value) => (value === "" ? [] : ((value as Record<string, ReadonlyArray<A> | undefined>)[itemName] ?? [])),
+      encode: (items) => ({ [itemName]: items })
+    }
+  ) as unknown as Schema.Schema<ReadonlyArray<A>, unknown, R>
+
+/** An element whose only content is text, such as `<restApiVersion>3.21</restApiVersion>`. */
+export const Text: Schema.Schema<string, unknown> = Schema.Union(
+  Schema.String,
+  Schema.transform(
+    Schema.Struct({ "#text": Schema.String }),
+    Schema.String,
+    { strict: true, decode: (s) => s["#text"], encode: (s) => ({ "#text": s }) }
+  )
+) as unknown as Schema.Schema<string, unknown>
