@@ -206,12 +206,12 @@ export const getByContentUrl = (
     errors: ["NotFound"]
   }, site)
 
-const listSpec = {
+const listSpec: Endpoint.Spec = {
   operation: "Sites.list",
   method: "GET",
   scope: "server",
   path: Endpoint.path`sites`
-} as const
+}
 
 /**
  * Reads one page of the sites on the server (TSC's `sites.get`). REST:
