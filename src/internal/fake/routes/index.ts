@@ -1,0 +1,13 @@
+/**
+ * Every route of the fake server. A resource module adds its file here.
+ *
+ * @internal
+ */
+import type { Route } from "../server.ts"
+import { routes as auth } from "./auth.ts"
+import { routes as sites } from "./sites.ts"
+
+export const routes: ReadonlyArray<Route> = [
+  ...auth,
+  ...sites
+]
