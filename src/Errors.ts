@@ -186,6 +186,39 @@ export class UnsupportedApiVersion extends Schema.TaggedError<UnsupportedApiVers
   }
 }
 
+/** A background job finished with an error (`finishCode` 1); `notes` are the job's status notes. */
+export class JobFailed extends Schema.TaggedError<JobFailed>("effect-tableau/JobFailed")("JobFailed", {
+  jobId: Schema.String,
+  jobType: Schema.String,
+  notes: Schema.Array(Schema.String)
+}) {
+  override get message() {
+    return `job ${this.jobId} (${this.jobType}) failed${this.notes.length ? `: ${this.notes.join("; ")}` : ""}`
+  }
+}
+
+/** A background job was cancelled (`finishCode` 2). */
+export class JobCancelled extends Schema.TaggedError<JobCancelled>("effect-tableau/JobCancelled")("JobCancelled", {
+  jobId: Schema.String,
+  jobType: Schema.String,
+  notes: Schema.Array(Schema.String)
+}) {
+  override get message() {
+    return `job ${this.jobId} (${this.jobType}) was cancelled`
+  }
+}
+
+/** `Jobs.wait` gave up before the job finished; the job may still complete on the server. */
+export class JobTimedOut extends Schema.TaggedError<JobTimedOut>("effect-tableau/JobTimedOut")("JobTimedOut", {
+  jobId: Schema.String,
+  /** The last progress the server reported, 0 to 100. */
+  progress: Schema.Number
+}) {
+  override get message() {
+    return `job ${this.jobId} did not finish in time (last progress ${this.progress}%)`
+  }
+}
+
 /** The failures any authenticated call can meet. */
 export type CommonError =
   | BadRequest

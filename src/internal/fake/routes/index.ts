@@ -5,9 +5,11 @@
  */
 import type { Route } from "../server.ts"
 import { routes as auth } from "./auth.ts"
+import { routes as jobs } from "./jobs.ts"
 import { routes as sites } from "./sites.ts"
 
 export const routes: ReadonlyArray<Route> = [
   ...auth,
+  ...jobs,
   ...sites
 ]

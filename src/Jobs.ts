@@ -1,0 +1,155 @@
+/**
+ * Background jobs: extract refreshes, CSV user imports, publishes with
+ * `asJob`, Active Directory group imports. Start one with the endpoint that
+ * returns a `JobItem`, then `wait` for it.
+ *
+ * @since 0.1.0
+ */
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
+import type { CommonError, NotFound } from "./Errors.ts"
+import { JobCancelled, JobFailed, JobTimedOut } from "./Errors.ts"
+import { JobId } from "./Ids.ts"
+import * as Endpoint from "./internal/endpoint.ts"
+import { ArrayOf, DateFromString, IntFromString, OpenLiteral, Text } from "./internal/schema.ts"
+import type { TableauSession } from "./TableauSession.ts"
+
+/** How a job ended: 0 success, 1 failure, 2 cancelled. */
+export const FinishCode = { Success: 0, Failed: 1, Cancelled: 2 } as const
+
+/** A job's mode. */
+export const JobMode = OpenLiteral("Asynchronous", "Synchronous")
+/** @since 0.1.0 */
+export type JobMode = typeof JobMode.Type
+
+/** `<statusNote type value text/>`: what a job reports about its progress or failure. */
+export class StatusNote extends Schema.Class<StatusNote>("StatusNote")({
+  type: Schema.optional(Schema.String),
+  value: Schema.optional(Schema.String),
+  text: Schema.optional(Schema.String)
+}) {}
+
+/** A background job. `finishCode` is set once it has finished. */
+export class JobItem extends Schema.Class<JobItem>("JobItem")({
+  id: JobId,
+  /** Such as `RefreshExtract`, `UserImport`, `PublishWorkbook`, `GroupSync`. */
+  type: Schema.optionalWith(Schema.String, { default: () => "" }),
+  mode: Schema.optional(JobMode),
+  /** 0 to 100. */
+  progress: Schema.optionalWith(IntFromString, { default: () => 0 }),
+  createdAt: Schema.optional(DateFromString),
+  startedAt: Schema.optional(DateFromString),
+  completedAt: Schema.optional(DateFromString),
+  /** 0 success, 1 failed, 2 cancelled; absent while running. */
+  finishCode: Schema.optional(IntFromString),
+  statusNotes: Schema.optionalWith(
+    Schema.Union(Schema.Literal(""), Schema.Struct({ statusNote: Schema.optional(ArrayOf(StatusNote)) })),
+    { default: () => "" as const }
+  ),
+  /** Free-text notes (failures of user imports, for example). */
+  notes: Schema.optional(Text)
+}) {
+  /** Whether the job has finished (in any way). */
+  get finished(): boolean {
+    return this.finishCode !== undefined || this.completedAt !== undefined
+  }
+  /** The job's notes as lines: status note texts and free-text notes. */
+  get noteLines(): ReadonlyArray<string> {
+    const status = this.statusNotes === "" ? [] : (this.statusNotes.statusNote ?? [])
+    return [
+      ...status.map((n) => n.text ?? n.value ?? "").filter((t) => t !== ""),
+      ...(this.notes ? this.notes.split(/\r?\n/).filter((t) => t.trim() !== "") : [])
+    ]
+  }
+}
+
+const job = Endpoint.one("job", JobItem)
+
+/**
+ * Reads a job. REST: `GET /api/{v}/sites/{siteId}/jobs/{jobId}`. Fails with
+ * `NotFound` or a `CommonError`. Minimum API version: 2.2.
+ *
+ * @example
+ * ```ts
+ * const job = yield* Jobs.get(jobId)
+ * console.log(job.progress)
+ * ```
+ */
+export const get = (jobId: JobId): Effect.Effect<JobItem, CommonError | NotFound, TableauSession> =>
+  Endpoint.call({
+    operation: "Jobs.get",
+    method: "GET",
+    path: Endpoint.path`jobs/${jobId}`,
+    errors: ["NotFound"]
+  }, job)
+
+/**
+ * Cancels a running job. REST: `PUT /api/{v}/sites/{siteId}/jobs/{jobId}`.
+ * Fails with `NotFound` or a `CommonError`. Minimum API version: 3.1.
+ *
+ * @example
+ * ```ts
+ * yield* Jobs.cancel(jobId)
+ * ```
+ */
+export const cancel = (
+  jobId: JobId
+): Effect.Effect<void, CommonError | NotFound | import("./Errors.ts").UnsupportedApiVersion, TableauSession> =>
+  Endpoint.call({
+    operation: "Jobs.cancel",
+    method: "PUT",
+    path: Endpoint.path`jobs/${jobId}`,
+    errors: ["NotFound", "UnsupportedApiVersion"],
+    minApiVersion: "3.1"
+  }, Endpoint.none)
+
+/** Options of {@link wait}. */
+export interface WaitOptions {
+  /** Give up after this long with `JobTimedOut` (default: wait forever). */
+  readonly timeout?: Duration.DurationInput | undefined
+  /** Delays between polls (default: 500 ms doubling, capped at 10 s). */
+  readonly schedule?: Schedule.Schedule<unknown, unknown> | undefined
+}
+
+const defaultPolling: Schedule.Schedule<unknown, unknown> = Schedule.exponential(Duration.millis(500), 2).pipe(
+  Schedule.modifyDelay((_, d) => Duration.min(d, Duration.seconds(10)))
+)
+
+/**
+ * Polls a job until it finishes and returns it. A failed job fails with
+ * `JobFailed`, a cancelled one with `JobCancelled` (both carry the job's
+ * notes); giving up after `timeout` fails with `JobTimedOut`. REST:
+ * `GET /api/{v}/sites/{siteId}/jobs/{jobId}`, repeatedly. Fails also with
+ * `NotFound` or a `CommonError`. Minimum API version: 2.2.
+ *
+ * @example
+ * ```ts
+ * const done = yield* Jobs.wait(job.id, { timeout: "10 minutes" })
+ * ```
+ */
+export const wait = (
+  jobId: JobId,
+  options: WaitOptions = {}
+): Effect.Effect<JobItem, CommonError | NotFound | JobFailed | JobCancelled | JobTimedOut, TableauSession> =>
+  Effect.gen(function*() {
+    let latest: JobItem | undefined
+    const poll = Effect.tap(get(jobId), (j) => Effect.sync(() => (latest = j)))
+    yield* poll.pipe(
+      Effect.repeat({ schedule: options.schedule ?? defaultPolling, until: (j) => j.finished }),
+      (effect) =>
+        options.timeout === undefined ? effect : Effect.timeoutFail(effect, {
+          duration: options.timeout,
+          onTimeout: () => new JobTimedOut({ jobId, progress: latest?.progress ?? 0 })
+        })
+    )
+    const finished = latest!
+    if (finished.finishCode === FinishCode.Failed) {
+      return yield* new JobFailed({ jobId, jobType: finished.type, notes: finished.noteLines })
+    }
+    if (finished.finishCode === FinishCode.Cancelled) {
+      return yield* new JobCancelled({ jobId, jobType: finished.type, notes: finished.noteLines })
+    }
+    return finished
+  })

@@ -1,0 +1,118 @@
+/**
+ * Fake routes: background jobs. Other routes start jobs with `createJob`;
+ * a job finishes after a number of polls (`GET .../jobs/{id}`), runs its
+ * `onFinish` effect on the fake's state, and reports its outcome.
+ *
+ * @internal
+ */
+import type { Context, FakeState, Route } from "../server.ts"
+import { extension, table } from "../server.ts"
+import { type FakeRecord, put } from "../store.ts"
+import { element, noContent, notFound, textElement, xml } from "../wire.ts"
+
+/** How a fake job ends. */
+export type JobOutcome = "success" | "failed" | "cancelled"
+
+interface JobPlan {
+  polls: number
+  readonly pollsUntilDone: number
+  outcome: JobOutcome
+  readonly notes: ReadonlyArray<string>
+  readonly onFinish: (() => ReadonlyArray<string> | void) | undefined
+}
+
+const plans = (state: FakeState) => extension(state, "jobs", () => new Map<string, JobPlan>())
+
+const stamp = (state: FakeState) => new Date(state.now()).toISOString().replace(/\.\d{3}Z$/, "Z")
+
+/** Starts a job; returns its record (render it with `renderJob`). */
+export const createJob = (
+  state: FakeState,
+  siteId: string,
+  options: {
+    readonly type: string
+    /** Polls before the job finishes (default 2; 0: finished at once). */
+    readonly pollsUntilDone?: number
+    readonly outcome?: JobOutcome
+    readonly notes?: ReadonlyArray<string>
+    /** Runs when the job finishes successfully; returned lines become notes. */
+    readonly onFinish?: () => ReadonlyArray<string> | void
+  }
+): FakeRecord => {
+  const id = state.newId()
+  const record = put(table(state, "jobs", siteId), {
+    id,
+    mode: "Asynchronous",
+    type: options.type,
+    progress: "0",
+    createdAt: stamp(state)
+  })
+  const plan: JobPlan = {
+    polls: 0,
+    pollsUntilDone: options.pollsUntilDone ?? 2,
+    outcome: options.outcome ?? "success",
+    notes: options.notes ?? [],
+    onFinish: options.onFinish
+  }
+  plans(state).set(id, plan)
+  if (plan.pollsUntilDone === 0) return advance(state, siteId, record)
+  return record
+}
+
+const finishCodes: Record<JobOutcome, string> = { success: "0", failed: "1", cancelled: "2" }
+
+const advance = (state: FakeState, siteId: string, record: FakeRecord): FakeRecord => {
+  const plan = plans(state).get(record.id)
+  if (plan === undefined || record["finishCode"] !== undefined) return record
+  plan.polls++
+  if (plan.polls < plan.pollsUntilDone) {
+    return put(table(state, "jobs", siteId), {
+      ...record,
+      startedAt: record["startedAt"] ?? stamp(state),
+      progress: String(Math.floor((plan.polls / plan.pollsUntilDone) * 100))
+    })
+  }
+  const extra = plan.outcome === "success" ? (plan.onFinish?.() ?? []) : []
+  const notes = [...plan.notes, ...extra]
+  return put(table(state, "jobs", siteId), {
+    ...record,
+    startedAt: record["startedAt"] ?? stamp(state),
+    completedAt: stamp(state),
+    progress: "100",
+    finishCode: finishCodes[plan.outcome],
+    notes: notes.length > 0 ? notes.join("\n") : undefined
+  })
+}
+
+/** Renders a job as Tableau does (notes as a child element). */
+export const renderJob = (record: FakeRecord): string => {
+  const { notes, ...attributes } = record
+  const statusNotes = notes === undefined
+    ? ""
+    : `<statusNotes>${notes.split("\n").map((text) => element("statusNote", { type: "Info", text })).join("")}</statusNotes>`
+  return element("job", attributes, statusNotes + (notes === undefined ? "" : textElement("notes", notes)))
+}
+
+const get = (ctx: Context) => {
+  const jobs = table(ctx.state, "jobs", ctx.auth.siteId)
+  const record = jobs.rows.get(ctx.params["jobId"]!)
+  if (record === undefined) throw notFound("404031", "Job", ctx.params["jobId"]!)
+  return xml(renderJob(advance(ctx.state, ctx.auth.siteId, record)))
+}
+
+const cancel = (ctx: Context) => {
+  const jobs = table(ctx.state, "jobs", ctx.auth.siteId)
+  const record = jobs.rows.get(ctx.params["jobId"]!)
+  if (record === undefined) throw notFound("404031", "Job", ctx.params["jobId"]!)
+  const plan = plans(ctx.state).get(record.id)
+  if (plan !== undefined && record["finishCode"] === undefined) {
+    plan.outcome = "cancelled"
+    put(jobs, { ...record, completedAt: stamp(ctx.state), finishCode: "2" })
+  }
+  return noContent(200)
+}
+
+export const routes: ReadonlyArray<Route> = [
+  { method: "GET", pattern: "/api/:v/sites/:siteId/jobs/:jobId", handler: get },
+  { method: "PUT", pattern: "/api/:v/sites/:siteId/jobs/:jobId", handler: cancel }
+]
