@@ -5,11 +5,13 @@
  */
 import type { Route } from "../server.ts"
 import { routes as auth } from "./auth.ts"
+import { routes as fileUploads } from "./fileUploads.ts"
 import { routes as jobs } from "./jobs.ts"
 import { routes as sites } from "./sites.ts"
 
 export const routes: ReadonlyArray<Route> = [
   ...auth,
+  ...fileUploads,
   ...jobs,
   ...sites
 ]
