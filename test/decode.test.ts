@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs"
 import { Sites } from "../mod.ts"
 import * as Endpoint from "../src/internal/endpoint.ts"
 import * as SignIn from "../src/internal/signin.ts"
+import * as Xml from "../src/internal/xml.ts"
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8")
 const sitePage = Endpoint.items("sites", "site", Sites.SiteItem)
@@ -66,4 +67,42 @@ describe("decoding real-shaped responses", () => {
       expect(info.buildNumber).toBe("20233.24.0118.1545")
       expect(info.restApiVersion).toBe("3.21")
     }))
+})
+
+describe("parsing without the validator pass", () => {
+  const page = fixture("sites-page.xml")
+
+  it.effect("a page cut off between two items is refused, not read as a shorter page", () =>
+    Effect.gen(function*() {
+      const cut = page.slice(0, page.indexOf("</site>") + "</site>".length)
+      expect(Xml.parse(cut)).toBeInstanceOf(Xml.XmlRefused)
+      const error = yield* Effect.flip(sitePage.decode("Sites.list", 200, cut))
+      expect(error._tag).toBe("ResponseDecodeError")
+      expect(error.issue).toContain("not closed")
+      // Cut inside a tag: the parser itself refuses it.
+      expect(Xml.parse(page.slice(0, page.indexOf("contentUrl=")))).toBeInstanceOf(Xml.XmlRefused)
+    }))
+
+  it("a document that is one empty root element parses", () => {
+    expect(Xml.parse(`<?xml version="1.0"?>\n<tsResponse xmlns="http://tableau.com/api"/>\n`)).toEqual({ tsResponse: expect.anything() })
+  })
+
+  it("prefixed elements are read without their prefix; plural parents make lists", () => {
+    const parsed = Xml.parse(
+      `<t:tsResponse xmlns:t="http://tableau.com/api"><t:sites><t:site id="a"/></t:sites><statuses><status n="1"/></statuses><addresses><address/></addresses><boxes><box/></boxes><connection/></t:tsResponse>`
+    )
+    expect(parsed).toEqual({
+      tsResponse: {
+        sites: { site: [{ id: "a" }] },
+        statuses: { status: [{ n: "1" }] },
+        addresses: { address: [""] },
+        boxes: { box: [""] },
+        connection: [""]
+      }
+    })
+    // Not a plural of its parent: a single object.
+    expect(Xml.parse(`<tsResponse><site id="a"><owner id="b"/></site></tsResponse>`)).toEqual({
+      tsResponse: { site: { id: "a", owner: { id: "b" } } }
+    })
+  })
 })
