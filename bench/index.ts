@@ -1,0 +1,300 @@
+/**
+ * `npm run bench -- <section> [--flag=value ...]`
+ *
+ * Sections: `paging`, `decode`, `upload`, `resilience`, `all` (default).
+ * The fake server runs in a child process (`server.ts`); every client
+ * scenario runs in a fresh child process (`client.ts`), so the peak RSS
+ * reported is that scenario's alone and the server's CPU work (rendering
+ * XML, SHA-256) does not share the client's event loop. Results are
+ * printed as a table and written as JSON to `bench/results/`.
+ *
+ * Flags: `--sizes=10000,100000 --pageSizes=100,1000 --latencies=0,20
+ * --concurrency=1,4,16` (paging), `--uploadMiB=256,1024 --chunkMiB=16
+ * --repeat=3` (upload), `--prof` (write a V8 CPU profile of every client
+ * to bench/results/profiles/).
+ */
+import { type ChildProcess, fork } from "node:child_process"
+import { mkdirSync, writeFileSync } from "node:fs"
+import { cpus } from "node:os"
+import { fileURLToPath } from "node:url"
+import type { ClientResult, Scenario } from "./client.ts"
+import * as Data from "./data.ts"
+import * as Decode from "./decode.ts"
+import type { ServerMessage } from "./server.ts"
+import { collection } from "./target.ts"
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url))
+const args = process.argv.slice(2)
+const section = args.find((a) => !a.startsWith("--")) ?? "all"
+const flag = (name: string, fallback: string) =>
+  args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback
+const numbers = (name: string, fallback: string) => flag(name, fallback).split(",").map(Number)
+const prof = args.includes("--prof")
+const resultsDir = here("./results")
+mkdirSync(`${resultsDir}/profiles`, { recursive: true })
+
+// ---------------------------------------------------------------------------
+// Child processes
+// ---------------------------------------------------------------------------
+
+interface Server {
+  readonly url: string
+  readonly call: <T>(message: DistributiveOmit<ServerMessage, "id">) => Promise<T>
+  readonly close: () => void
+}
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+
+const startServer = (options: object): Promise<Server> =>
+  new Promise((resolve, reject) => {
+    const execArgv = ["--import", "tsx", ...(prof ? ["--cpu-prof", `--cpu-prof-dir=${resultsDir}/profiles`] : [])]
+    const child = fork(here("./server.ts"), [JSON.stringify(options)], { execArgv })
+    const pending = new Map<number, (result: unknown) => void>()
+    let next = 1
+    child.on("message", (message: { id: number; result: unknown }) => {
+      if (message.id === 0) {
+        const { url } = message.result as { url: string }
+        resolve({
+          url,
+          call: <T>(m: DistributiveOmit<ServerMessage, "id">) =>
+            new Promise<T>((done) => {
+              const id = next++
+              pending.set(id, (r) => done(r as T))
+              child.send({ ...m, id })
+            }),
+          // A disconnect lets the server exit normally (and write its profile).
+          close: () => child.disconnect()
+        })
+        return
+      }
+      pending.get(message.id)?.(message.result)
+      pending.delete(message.id)
+    })
+    child.on("error", reject)
+  })
+
+const runClient = (scenario: Scenario): Promise<ClientResult> =>
+  new Promise((resolve, reject) => {
+    const execArgv = ["--import", "tsx", ...(prof ? ["--cpu-prof", `--cpu-prof-dir=${resultsDir}/profiles`] : [])]
+    const child: ChildProcess = fork(here("./client.ts"), [JSON.stringify(scenario)], { execArgv })
+    let result: ClientResult | undefined
+    child.on("message", (message: ClientResult) => {
+      result = message
+    })
+    child.on("exit", () => (result ? resolve(result) : reject(new Error("the client exited without a result"))))
+    child.on("error", reject)
+  })
+
+// ---------------------------------------------------------------------------
+// Output
+// ---------------------------------------------------------------------------
+
+type Row = Record<string, string | number | boolean | undefined>
+
+const table = (title: string, rows: ReadonlyArray<Row>) => {
+  if (rows.length === 0) return
+  const columns = Object.keys(rows[0]!)
+  const cell = (v: Row[string]) => (typeof v === "number" ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : String(v ?? ""))
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)))
+  const line = (values: ReadonlyArray<string>) => `| ${values.map((v, i) => v.padStart(widths[i]!)).join(" | ")} |`
+  console.log(`\n${title}\n${line(columns)}\n|${widths.map((w) => "-".repeat(w + 1) + ":").join("|")}|`)
+  for (const r of rows) console.log(line(columns.map((c) => cell(r[c]))))
+}
+
+const save = (name: string, data: unknown) => {
+  const body = JSON.stringify({ section: name, at: new Date().toISOString(), machine: machine(), argv: args, data }, null, 2)
+  writeFileSync(`${resultsDir}/${name}.json`, body)
+  console.log(`\n-> bench/results/${name}.json`)
+}
+
+const machine = () => ({
+  cpu: cpus()[0]?.model,
+  cores: cpus().length,
+  node: process.version,
+  platform: `${process.platform} ${process.arch}`
+})
+
+// ---------------------------------------------------------------------------
+// Sections
+// ---------------------------------------------------------------------------
+
+const paging = async () => {
+  const rows: Array<Row> = []
+  for (const n of numbers("sizes", "10000,100000")) {
+    const server = await startServer(collection.seed(n))
+    try {
+      // Warm the server up (JIT, list cache) so the first measured row is not its cold start.
+      await runClient({ kind: "paging", url: server.url, n, pageSize: 1000, concurrency: 4 })
+      for (const latency of numbers("latencies", "0,20")) {
+        await server.call({ op: "faults", patch: { latencyMs: latency } })
+        for (const pageSize of numbers("pageSizes", "100,1000")) {
+          for (const concurrency of numbers("concurrency", "1,4,16")) {
+            const before = await server.call<number>({ op: "count" })
+            const serverCpuBefore = await server.call<number>({ op: "cpu" })
+            const r = await runClient({ kind: "paging", url: server.url, n, pageSize, concurrency })
+            const requests = (await server.call<number>({ op: "count" })) - before
+            const serverCpuS = ((await server.call<number>({ op: "cpu" })) - serverCpuBefore) / 1000
+            const row: Row = {
+              items: n,
+              pageSize,
+              latencyMs: latency,
+              concurrency,
+              wallS: r.wallMs / 1000,
+              itemsPerS: Math.round((r.items ?? 0) / (r.wallMs / 1000)),
+              peakRssMiB: Math.round(r.peakRssMiB),
+              requests,
+              clientCpuS: (r.cpuMs ?? 0) / 1000,
+              serverCpuS,
+              exact: r.exact,
+              error: r.error
+            }
+            rows.push(row)
+            console.log(JSON.stringify(row))
+          }
+        }
+      }
+    } finally {
+      server.close()
+    }
+  }
+  // Speed-up of each row over its sequential baseline.
+  for (const row of rows) {
+    const base = rows.find((r) =>
+      r["items"] === row["items"] && r["pageSize"] === row["pageSize"] && r["latencyMs"] === row["latencyMs"] &&
+      r["concurrency"] === 1
+    )
+    row["speedup"] = base ? Number(base["wallS"]) / Number(row["wallS"]) : undefined
+  }
+  table(`Paging ${collection.name} (requests include serverinfo, sign-in and sign-out)`, rows)
+  save("paging", rows)
+}
+
+const decode = async () => {
+  const r = await Decode.run(Number(flag("iterations", "60")))
+  table("Decode one 1,000-item page (median ms)", [{ ...r }])
+  save("decode", r)
+}
+
+const MiB = 1024 * 1024
+
+const upload = async () => {
+  const rows: Array<Row> = []
+  const server = await startServer({})
+  const chunkBytes = Number(flag("chunkMiB", "16")) * MiB
+  const repeat = Number(flag("repeat", "3"))
+  try {
+    for (const sizeMiB of numbers("uploadMiB", "256,1024")) {
+      const size = sizeMiB * MiB
+      const expected = Data.sha256(size)
+      for (let i = 0; i < repeat; i++) {
+        for (const mode of ["raw", "ours"] as const) {
+          const serverCpuBefore = await server.call<number>({ op: "cpu" })
+          const r = await runClient({ kind: "upload", url: server.url, size, chunkBytes, mode })
+          const serverCpuS = ((await server.call<number>({ op: "cpu" })) - serverCpuBefore) / 1000
+          const stored = r.uploadSessionId
+            ? await server.call<{ size: number; sha256: string }>({ op: "take", uploadSessionId: r.uploadSessionId })
+            : undefined
+          const row: Row = {
+            mode,
+            sizeMiB,
+            chunkMiB: chunkBytes / MiB,
+            run: i + 1,
+            wallS: r.wallMs / 1000,
+            MiBPerS: sizeMiB / (r.wallMs / 1000),
+            peakRssMiB: Math.round(r.peakRssMiB),
+            baseRssMiB: Math.round(r.baseRssMiB),
+            clientCpuS: (r.cpuMs ?? 0) / 1000,
+            serverCpuS,
+            identical: stored?.sha256 === expected && stored.size === size,
+            error: r.error
+          }
+          rows.push(row)
+          console.log(JSON.stringify(row))
+        }
+      }
+    }
+  } finally {
+    server.close()
+  }
+  const summary: Array<Row> = []
+  for (const sizeMiB of numbers("uploadMiB", "256,1024")) {
+    const med = (mode: string, key: string) => {
+      const values = rows.filter((r) => r["sizeMiB"] === sizeMiB && r["mode"] === mode).map((r) => Number(r[key]))
+      return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN
+    }
+    summary.push({
+      sizeMiB,
+      rawMiBPerS: med("raw", "MiBPerS"),
+      oursMiBPerS: med("ours", "MiBPerS"),
+      ratio: med("ours", "MiBPerS") / med("raw", "MiBPerS"),
+      rawPeakRssMiB: med("raw", "peakRssMiB"),
+      oursPeakRssMiB: med("ours", "peakRssMiB")
+    })
+  }
+  table("Chunked upload runs", rows)
+  table(`Chunked upload, median of ${repeat}`, summary)
+  save("upload", { rows, summary })
+}
+
+const resilience = async () => {
+  const rows: Array<Row> = []
+  const n = Number(flag("resilienceItems", "100000"))
+  const pagingServer = await startServer({
+    ...collection.seed(n),
+    faults: { errorRate: 0.05, retryAfterSeconds: 0, resetEvery: 200, latencyMs: Number(flag("resilienceLatency", "0")) }
+  })
+  try {
+    for (const concurrency of numbers("resilienceConcurrency", "4,16")) {
+      const r = await runClient({ kind: "paging", url: pagingServer.url, n, pageSize: 100, concurrency, fastRetry: true })
+      const stats = await pagingServer.call<{ statuses: Record<string, number> }>({ op: "stats" })
+      const row: Row = {
+        test: `paging ${n}, 5% 503/429 + reset every 200`,
+        concurrency,
+        wallS: r.wallMs / 1000,
+        items: r.items,
+        exactlyOnceInOrder: r.exact,
+        faults: `503:${stats.statuses["503"] ?? 0} 429:${stats.statuses["429"] ?? 0} reset:${stats.statuses["reset"] ?? 0}`,
+        error: r.error ?? r.firstMismatch
+      }
+      rows.push(row)
+      console.log(JSON.stringify(row))
+    }
+  } finally {
+    pagingServer.close()
+  }
+  const sizeMiB = Number(flag("resilienceUploadMiB", "1024"))
+  const size = sizeMiB * MiB
+  const uploadServer = await startServer({ faults: { resetEvery: 7 } })
+  try {
+    const r = await runClient({ kind: "upload", url: uploadServer.url, size, chunkBytes: 16 * MiB, mode: "ours", fastRetry: true })
+    const stored = r.uploadSessionId
+      ? await uploadServer.call<{ size: number; sha256: string }>({ op: "take", uploadSessionId: r.uploadSessionId })
+      : undefined
+    const stats = await uploadServer.call<{ statuses: Record<string, number> }>({ op: "stats" })
+    const row: Row = {
+      test: `upload ${sizeMiB} MiB, reset mid-chunk on every 7th request`,
+      concurrency: 1,
+      wallS: r.wallMs / 1000,
+      items: size,
+      exactlyOnceInOrder: stored?.sha256 === Data.sha256(size) && stored.size === size,
+      faults: `reset:${stats.statuses["reset"] ?? 0}`,
+      error: r.error
+    }
+    rows.push(row)
+    console.log(JSON.stringify(row))
+  } finally {
+    uploadServer.close()
+  }
+  table("Resilience, full size", rows)
+  save("resilience", rows)
+}
+
+const sections: Record<string, () => Promise<void>> = { paging, decode, upload, resilience }
+const chosen = section === "all" ? Object.keys(sections) : [section]
+for (const name of chosen) {
+  const run = sections[name]
+  if (run === undefined) {
+    console.error(`unknown section ${name}; use one of ${Object.keys(sections).join(", ")}, all`)
+    process.exit(2)
+  }
+  await run()
+}
