@@ -174,14 +174,7 @@ export const get = (
  * ```
  */
 export const getByName = (name: string): Effect.Effect<SiteItem, CommonError | NotFound, TableauSession> =>
-  Endpoint.call({
-    operation: "Sites.getByName",
-    method: "GET",
-    scope: "server",
-    path: Endpoint.path`sites/${name}`,
-    query: { key: "name" },
-    errors: ["NotFound"]
-  }, site)
+  getByKey("Sites.getByName", "name", name)
 
 /**
  * Reads the site with this content URL. REST:
@@ -196,13 +189,16 @@ export const getByName = (name: string): Effect.Effect<SiteItem, CommonError | N
  */
 export const getByContentUrl = (
   contentUrl: string
-): Effect.Effect<SiteItem, CommonError | NotFound, TableauSession> =>
+): Effect.Effect<SiteItem, CommonError | NotFound, TableauSession> => getByKey("Sites.getByContentUrl", "contentUrl", contentUrl)
+
+/** `GET /api/{v}/sites/{value}?key=name|contentUrl`. */
+const getByKey = (operation: string, key: "name" | "contentUrl", value: string) =>
   Endpoint.call({
-    operation: "Sites.getByContentUrl",
+    operation,
     method: "GET",
     scope: "server",
-    path: Endpoint.path`sites/${contentUrl}`,
-    query: { key: "contentUrl" },
+    path: Endpoint.path`sites/${value}`,
+    query: { key },
     errors: ["NotFound"]
   }, site)
 
