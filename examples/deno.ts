@@ -21,7 +21,9 @@ import { Sites, TableauSession } from "../mod.ts"
 const Tableau = TableauSession.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
 
 const program = Sites.list().pipe(
-  Stream.runForEach((site) => Console.log(JSON.stringify({ id: site.id, name: site.name, contentUrl: site.contentUrl })))
+  Stream.runForEach((site) =>
+    Console.log(JSON.stringify({ id: site.id, name: site.name, contentUrl: site.contentUrl }))
+  )
 )
 
 Effect.runPromiseExit(Effect.provide(program, Tableau)).then((exit) => {
