@@ -7,6 +7,7 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
 import { Miniflare } from "miniflare"
+import { gzipSync } from "node:zlib"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { bundleWorker } from "../../examples/worker/build.ts"
 import * as FakeTableau from "../../src/testing.ts"
@@ -48,6 +49,11 @@ describe("runtime: Cloudflare workerd", () => {
 
   it("bundles with no Node built-ins and none of the fake server", () => {
     expect(bundle.inputs.filter((input) => input.startsWith("node:") || input.includes("/fake/"))).toEqual([])
+  })
+
+  it("stays within the bundle budget: 120 KB minified + gzipped", () => {
+    // Measured in full by `npm run bench:budgets`; see docs/runtime.md.
+    expect(gzipSync(bundle.code, { level: 9 }).length).toBeLessThanOrEqual(120_000)
   })
 
   it("signs in, lists every site (two pages) and answers JSON", async () => {
