@@ -5,7 +5,7 @@
  * type-checks a file that uses them.
  */
 import { execFileSync } from "node:child_process"
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -30,7 +30,7 @@ describe("npm package", () => {
   beforeAll(() => {
     const out = execFileSync(npm, ["pack", "--json", "--pack-destination", dir], { cwd: root, encoding: "utf8" })
     packed = (JSON.parse(out.slice(out.indexOf("[\n"))) as ReadonlyArray<Packed>)[0]!
-    execFileSync("mkdir", ["-p", project])
+    mkdirSync(project, { recursive: true })
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }))
     // Dependencies come from npm's cache when it has them (it does after `npm ci`), else from the registry.
     execFileSync(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", join(dir, packed.filename)], {
