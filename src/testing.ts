@@ -50,11 +50,11 @@ export type {
 /** The base URL the in-memory fake answers on. */
 export const FAKE_URL = "http://fake-tableau.test"
 
+const FakeTableauBase: Context.TagClass<FakeTableau, "effect-tableau/testing/FakeTableau", Server.FakeServer> = Context
+  .Tag("effect-tableau/testing/FakeTableau")<FakeTableau, Server.FakeServer>()
+
 /** The running fake server: its state, fault plan, script and request log. */
-export class FakeTableau extends Context.Tag("effect-tableau/testing/FakeTableau")<
-  FakeTableau,
-  Server.FakeServer
->() {}
+export class FakeTableau extends FakeTableauBase {}
 
 /**
  * Creates a fake server (not yet reachable: see {@link layer} and
