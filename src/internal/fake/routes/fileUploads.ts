@@ -9,7 +9,6 @@
  *
  * @internal
  */
-import type { Digest } from "../digest.ts"
 import * as Multipart from "../multipart.ts"
 import type { Context, FakeState, Route } from "../server.ts"
 import { extension } from "../server.ts"
@@ -32,6 +31,12 @@ interface Session {
   chunks: number
   readonly digest: Digest
   held: Array<Uint8Array> | undefined
+}
+
+/** An incremental SHA-256 (implemented in `../digest.ts`). */
+interface Digest {
+  readonly update: (bytes: Uint8Array) => void
+  readonly hex: () => string
 }
 
 /** A fresh SHA-256; `node:crypto` is loaded on first use so the fake loads anywhere. */
