@@ -3,16 +3,15 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Schedule from "effect/Schedule"
-import * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import { Credentials, Groups, Ids, Jobs, Raw, RequestOptions, TableauSession, UserCsv, Users } from "../mod.ts"
+import { Groups, Ids, Jobs, Raw, RequestOptions, UserCsv, Users } from "../mod.ts"
 import { favoritesOf, memberships } from "../src/internal/fake/routes/directory.ts"
 import { table } from "../src/internal/fake/server.ts"
 import { put } from "../src/internal/fake/store.ts"
 import { parse } from "../src/internal/xml.ts"
 import * as Fake from "../src/testing.ts"
 import { FakeTableau } from "../src/testing.ts"
-import { recordingSession, sentTo } from "./support/recording.ts"
+import { impersonating, recordingSession, sentTo } from "./support/recording.ts"
 
 const missing = Ids.UserId.make("00000000-0000-4000-a000-000000000000")
 
@@ -21,19 +20,6 @@ const userElement = (body: string): Record<string, unknown> => {
   const doc = parse(body) as { tsRequest: { user: Record<string, unknown> } }
   return doc.tsRequest.user
 }
-
-/** Runs `effect` in a second session on the same fake, signed in as admin impersonating `userId`. */
-const asUser = <A, E>(userId: Ids.UserId, effect: Effect.Effect<A, E, TableauSession.TableauSession>) =>
-  Effect.gen(function*() {
-    const scope = yield* Scope.make()
-    const session = yield* TableauSession.make({
-      server: Fake.FAKE_URL,
-      credentials: Credentials.password({ username: "admin", password: "admin", impersonateUserId: userId })
-    }).pipe(Scope.extend(scope))
-    return yield* Effect.provideService(effect, TableauSession.TableauSession, session).pipe(
-      Effect.ensuring(Scope.close(scope, Effect.void as never))
-    )
-  })
 
 describe("Users", () => {
   it.effect("add sends name, siteRole and authSetting, then sets email, fullName and password with Update User", () =>
@@ -72,7 +58,7 @@ describe("Users", () => {
   it.effect("a non-administrator (impersonated Viewer) adding users is Forbidden", () =>
     Effect.gen(function*() {
       const viewer = yield* Users.add({ name: "viewer", siteRole: "Viewer" })
-      const refused = yield* Effect.flip(asUser(viewer.id, Users.add({ name: "eve", siteRole: "Creator" })))
+      const refused = yield* Effect.flip(impersonating(viewer.id, Users.add({ name: "eve", siteRole: "Creator" })))
       expect(refused._tag).toBe("Forbidden")
       const fake = yield* FakeTableau
       expect([...table(fake.state, "users", fake.defaultSiteId).rows.values()].some((u) => u["name"] === "eve")).toBe(false)
@@ -286,7 +272,7 @@ describe("Users CSV provisioning", () => {
     Effect.gen(function*() {
       const viewer = yield* Users.add({ name: "viewer", siteRole: "Viewer" })
       const csv = yield* UserCsv.make([{ name: "x@example.com" }])
-      expect((yield* Effect.flip(asUser(viewer.id, Users.importCsv(csv))))._tag).toBe("Forbidden")
+      expect((yield* Effect.flip(impersonating(viewer.id, Users.importCsv(csv))))._tag).toBe("Forbidden")
     }).pipe(Effect.provide(Fake.sessionLayer())))
 
   it.effect("removeCsv removes the named users and their memberships", () =>
@@ -302,4 +288,71 @@ describe("Users CSV provisioning", () => {
       expect((yield* Users.get(b.id)).name).toBe("b@example.com")
       expect([...(memberships(fake.state, fake.defaultSiteId).get(g.id) ?? [])]).toEqual([b.id])
     }).pipe(Effect.provide(Fake.sessionLayer())))
+})
+
+describe("UserCsv", () => {
+  it.effect("validate accepts Tableau's seven-column format, quoted fields, a BOM and CRLF", () =>
+    Effect.gen(function*() {
+      const csv = yield* UserCsv.validate(
+        "\uFEFFana@example.com,,\"Lima, Ana\",Creator,None,yes,ana@example.com\r\n" +
+          "bo@example.com,pw,Bo,explorer,site,no,\r\n" +
+          "cy@example.com,,,,,,\r\n"
+      )
+      expect(csv.rows.map((r) => [r.row, r.name, r.fullName, r.siteRole])).toEqual([
+        [1, "ana@example.com", "Lima, Ana", "Creator"],
+        [2, "bo@example.com", "Bo", "SiteAdministratorExplorer"],
+        [3, "cy@example.com", "", "Unlicensed"]
+      ])
+      expect(csv.rows[1]!.password !== undefined && Redacted.value(csv.rows[1]!.password)).toBe("pw")
+      expect(String(csv.rows[1]!.password)).not.toContain("pw")
+    }))
+
+  it.effect("validate refuses wrong column counts, missing names, unknown levels and repeated names, with row numbers", () =>
+    Effect.gen(function*() {
+      const text = [
+        "ok@example.com,,,Viewer,None,no,",
+        "short@example.com,,Viewer",
+        ",,,Viewer,None,no,",
+        "x@example.com,,,Admin,None,no,",
+        "y@example.com,,,Viewer,Boss,maybe,not-an-email",
+        "OK@example.com,,,Viewer,None,no,"
+      ].join("\n")
+      const e = yield* Effect.flip(UserCsv.validate(text))
+      expect(e._tag).toBe("InvalidRequest")
+      expect(e.reason).toContain("row 2 has 3 columns, Tableau expects 7")
+      expect(e.reason).toContain("row 3 has no user name")
+      expect(e.reason).toContain("row 4 has unknown license level \"Admin\"")
+      expect(e.reason).toContain("row 5 has unknown administrator level \"Boss\"")
+      expect(e.reason).toContain("row 5 has unknown publishing capability \"maybe\"")
+      expect(e.reason).toContain("row 5 has an invalid email")
+      expect(e.reason).toContain("row 6 repeats user name \"OK@example.com\" (first on row 1)")
+      expect(UserCsv.problems(text).map((p) => p.row)).toEqual([2, 3, 4, 5, 5, 5, 6])
+      expect((yield* Effect.flip(UserCsv.validate("")))._tag).toBe("InvalidRequest")
+    }))
+
+  it.effect("make maps site roles to columns and refuses roles a CSV cannot express", () =>
+    Effect.gen(function*() {
+      const csv = yield* UserCsv.make([
+        { name: "a", siteRole: "ServerAdministrator" },
+        { name: "b", siteRole: "ExplorerCanPublish", fullName: "B \"the\" Second" },
+        { name: "c" }
+      ])
+      expect(UserCsv.render(csv)).toBe(
+        "\uFEFFa,,,Creator,System,yes,\r\nb,,\"B \"\"the\"\" Second\",Explorer,None,yes,\r\nc,,,Unlicensed,None,no,\r\n"
+      )
+      // What make renders, validate accepts, with the same site roles.
+      const again = yield* UserCsv.validate(UserCsv.render(csv))
+      expect(again.rows.map((r) => r.siteRole)).toEqual(["ServerAdministrator", "ExplorerCanPublish", "Unlicensed"])
+      const e = yield* Effect.flip(UserCsv.make([{ name: "ok" }, { name: "r", siteRole: "ReadOnly" }, { name: "" }]))
+      expect(e.reason).toContain("row 2 has site role \"ReadOnly\"")
+      expect(e.reason).toContain("row 3 has no user name")
+      expect((yield* Effect.flip(UserCsv.names(["a", "a"]))).reason).toContain("row 2 repeats user name")
+    }))
+
+  it.effect("an invalid CSV never reaches the server", () =>
+    Effect.gen(function*() {
+      const result = yield* Effect.flip(Effect.flatMap(UserCsv.validate("a,b\n"), (csv) => Users.importCsv(csv)))
+      expect(result._tag).toBe("InvalidRequest")
+      expect((yield* sentTo("/users/import")).length).toBe(0)
+    }).pipe(Effect.provide(recordingSession())))
 })

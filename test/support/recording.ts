@@ -6,8 +6,10 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
-import { Credentials, TableauSession } from "../../mod.ts"
+import * as Scope from "effect/Scope"
+import { Credentials, type Ids, TableauSession } from "../../mod.ts"
 import type { FakeOptions, FakeServer } from "../../src/testing.ts"
 import * as Fake from "../../src/testing.ts"
 
@@ -67,3 +69,16 @@ export const recordingSession = (
 /** The requests sent so far whose URL contains `path` (and method, if given). */
 export const sentTo = (path: string, method?: string): Effect.Effect<ReadonlyArray<Sent>, never, Recorded> =>
   Effect.map(Recorded, (all) => all.filter((s) => s.url.includes(path) && (method === undefined || s.method === method)))
+
+/** Runs `effect` in a second session on the same fake, signed in as admin impersonating `userId`. */
+export const impersonating = <A, E>(userId: Ids.UserId, effect: Effect.Effect<A, E, TableauSession.TableauSession>) =>
+  Effect.gen(function*() {
+    const scope = yield* Scope.make()
+    const session = yield* TableauSession.make({
+      server: Fake.FAKE_URL,
+      credentials: Credentials.password({ username: "admin", password: "admin", impersonateUserId: userId })
+    }).pipe(Scope.extend(scope))
+    return yield* Effect.provideService(effect, TableauSession.TableauSession, session).pipe(
+      Effect.ensuring(Scope.close(scope, Exit.void))
+    )
+  })
