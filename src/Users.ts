@@ -546,21 +546,32 @@ const csvField = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.
 const groupListSpec: Endpoint.Spec = { operation: "Users.export", method: "GET", path: Endpoint.path`groups` }
 const groupList = Endpoint.items("groups", "group", GroupItem)
 
+/** One user's groups: an index into the group names, or several. */
+type GroupIndexes = number | Array<number>
+
+/**
+ * A copy of an ID that does not share memory with the response it was
+ * parsed from (a substring can keep its whole page of XML alive).
+ */
+const detached = (id: string): string => id.split("").join("")
+
 /**
  * Who is in which group, from one pass over the groups and their members
- * (no request per user): user ID -> indexes into the group names.
+ * (no request per user): user ID -> index of the group name, or indexes
+ * when the user is in several groups. Its size is the number of
+ * memberships, not the number of users times groups.
  */
 const membership = (
   pageSize: number,
   concurrency: number | undefined
 ): Effect.Effect<
-  { readonly names: ReadonlyArray<string>; readonly byUser: ReadonlyMap<string, ReadonlyArray<number>> },
+  { readonly names: ReadonlyArray<string>; readonly byUser: ReadonlyMap<string, GroupIndexes> },
   CommonError | NotFound,
   TableauSession
 > =>
   Effect.gen(function*() {
     const names: Array<string> = []
-    const byUser = new Map<string, Array<number>>()
+    const byUser = new Map<string, GroupIndexes>()
     yield* Endpoint.stream(groupListSpec, groupList, { pageSize, concurrency }).pipe(
       Stream.runForEach((group) => {
         const index = names.push(group.name) - 1
@@ -572,9 +583,10 @@ const membership = (
         }, users, { pageSize, concurrency, fields: ["id"] }).pipe(
           Stream.runForEach((member) =>
             Effect.sync(() => {
-              const list = byUser.get(member.id)
-              if (list === undefined) byUser.set(member.id, [index])
-              else list.push(index)
+              const known = byUser.get(member.id)
+              if (known === undefined) byUser.set(detached(member.id), index)
+              else if (typeof known === "number") byUser.set(member.id, [known, index])
+              else known.push(index)
             })
           ),
           // A group deleted while we read it has no members to report.
@@ -584,6 +596,9 @@ const membership = (
     )
     return { names, byUser }
   })
+
+const groupNames = (indexes: GroupIndexes | undefined, names: ReadonlyArray<string>, separator: string): string =>
+  indexes === undefined ? "" : typeof indexes === "number" ? names[indexes]! : indexes.map((i) => names[i]!).join(separator)
 
 const export_ = (
   options: ExportOptions = {}
@@ -608,7 +623,7 @@ const export_ = (
     )
   const body: Stream.Stream<string, CommonError | NotFound, TableauSession> = withGroups
     ? Stream.unwrap(Effect.map(membership(pageSize, concurrency), ({ byUser, names }) =>
-      rows((id) => (byUser.get(id) ?? []).map((i) => names[i]!).join(separator))))
+      rows((id) => groupNames(byUser.get(id), names, separator))))
     : rows(() => "")
   return Stream.concat(Stream.make(EXPORT_HEADER), body)
 }
