@@ -74,7 +74,9 @@ const localGroupElement = (fields: { readonly name?: string | undefined } & Omit
     grantLicenseMode: fields.grantLicenseMode
   })
 
-const adGroupElement = (fields: NewActiveDirectoryGroup) =>
+const adGroupElement = (
+  fields: Omit<NewActiveDirectoryGroup, "name"> & { readonly name?: string | undefined }
+): Xml.XmlElement =>
   Xml.el(
     "group",
     { name: fields.name },
@@ -105,6 +107,19 @@ export const create = (newGroup: NewGroup): Effect.Effect<GroupItem, CommonError
     errors: ["Conflict"]
   }, group)
 
+const adImportSpec = (
+  operation: string,
+  adGroup: NewActiveDirectoryGroup,
+  asJob: boolean
+): Endpoint.Spec<"Conflict" | "NotFound"> => ({
+  operation,
+  method: "POST",
+  path: Endpoint.path`groups`,
+  query: { asJob: asJob ? "true" : undefined },
+  body: adGroupElement(adGroup),
+  errors: ["Conflict", "NotFound"]
+})
+
 /**
  * Imports a group and its users from Active Directory and waits for the
  * import (TSC's `groups.create_AD_group`); Tableau Server only. For large
@@ -121,13 +136,7 @@ export const create = (newGroup: NewGroup): Effect.Effect<GroupItem, CommonError
 export const createFromActiveDirectory = (
   adGroup: NewActiveDirectoryGroup
 ): Effect.Effect<GroupItem, CommonError | Conflict | NotFound, TableauSession> =>
-  Endpoint.call({
-    operation: "Groups.createFromActiveDirectory",
-    method: "POST",
-    path: Endpoint.path`groups`,
-    body: adGroupElement(adGroup),
-    errors: ["Conflict", "NotFound"]
-  }, group)
+  Endpoint.call(adImportSpec("Groups.createFromActiveDirectory", adGroup, false), group)
 
 /**
  * Starts an Active Directory group import as a background job (TSC's
@@ -144,14 +153,7 @@ export const createFromActiveDirectory = (
 export const createFromActiveDirectoryAsJob = (
   adGroup: NewActiveDirectoryGroup
 ): Effect.Effect<JobItem, CommonError | Conflict | NotFound, TableauSession> =>
-  Endpoint.call({
-    operation: "Groups.createFromActiveDirectoryAsJob",
-    method: "POST",
-    path: Endpoint.path`groups`,
-    query: { asJob: "true" },
-    body: adGroupElement(adGroup),
-    errors: ["Conflict", "NotFound"]
-  }, job)
+  Endpoint.call(adImportSpec("Groups.createFromActiveDirectoryAsJob", adGroup, true), job)
 
 // ---------------------------------------------------------------------------
 // get, list
@@ -275,16 +277,7 @@ export const update = (
     path: Endpoint.path`groups/${groupId}`,
     body: changes.activeDirectory === undefined
       ? localGroupElement(changes)
-      : Xml.el(
-        "group",
-        { name: changes.name },
-        Xml.el("import", {
-          source: "ActiveDirectory",
-          domainName: changes.activeDirectory.domainName,
-          siteRole: changes.activeDirectory.minimumSiteRole,
-          grantLicenseMode: changes.activeDirectory.grantLicenseMode
-        })
-      ),
+      : adGroupElement({ ...changes.activeDirectory, name: changes.name }),
     errors: ["NotFound", "Conflict"]
   }, group)
 
@@ -408,10 +401,24 @@ export interface BulkOptions {
 const usersElement = (userIds: ReadonlyArray<UserId>) =>
   Xml.el("users", {}, ...userIds.map((id) => Xml.el("user", { id })))
 
-const hasBulk = Effect.map(
-  TableauSession,
-  (session) => Transport.compareVersions(session.apiVersion, BULK_MEMBERSHIP_API_VERSION) >= 0
-)
+/**
+ * One bulk request on API 3.21+, else one request per user with bounded
+ * concurrency; nothing at all for no users.
+ */
+const bulkOrEach = <A, E>(
+  userIds: Iterable<UserId>,
+  options: BulkOptions,
+  empty: A,
+  bulk: (ids: ReadonlyArray<UserId>) => Effect.Effect<A, E, TableauSession>,
+  each: (ids: ReadonlyArray<UserId>, concurrency: number) => Effect.Effect<A, E, TableauSession>
+): Effect.Effect<A, E, TableauSession> => {
+  const ids = Array.from(userIds)
+  if (ids.length === 0) return Effect.succeed(empty)
+  return Effect.flatMap(TableauSession, (session) =>
+    Transport.compareVersions(session.apiVersion, BULK_MEMBERSHIP_API_VERSION) >= 0
+      ? bulk(ids)
+      : each(ids, Math.max(1, options.concurrency ?? 4)))
+}
 
 /**
  * Adds several users to a group and returns them (TSC's `groups.add_users`).
@@ -431,12 +438,13 @@ export const addUsers = (
   groupId: GroupId,
   userIds: Iterable<UserId>,
   options: BulkOptions = {}
-): Effect.Effect<ReadonlyArray<UserItem>, CommonError | NotFound | Conflict, TableauSession> => {
-  const ids = Array.from(userIds)
-  if (ids.length === 0) return Effect.succeed([])
-  return Effect.flatMap(hasBulk, (bulk) =>
-    bulk
-      ? Effect.map(
+): Effect.Effect<ReadonlyArray<UserItem>, CommonError | NotFound | Conflict, TableauSession> =>
+  bulkOrEach(
+    userIds,
+    options,
+    [],
+    (ids) =>
+      Effect.map(
         Endpoint.call({
           operation: "Groups.addUsers",
           method: "POST",
@@ -445,9 +453,9 @@ export const addUsers = (
           errors: ["NotFound", "Conflict"]
         }, members),
         (page) => page.items
-      )
-      : Effect.forEach(ids, (id) => addUser(groupId, id), { concurrency: Math.max(1, options.concurrency ?? 4) }))
-}
+      ),
+    (ids, concurrency) => Effect.forEach(ids, (id) => addUser(groupId, id), { concurrency })
+  )
 
 /**
  * Removes several users from a group (TSC's `groups.remove_users`). On API
@@ -466,20 +474,18 @@ export const removeUsers = (
   groupId: GroupId,
   userIds: Iterable<UserId>,
   options: BulkOptions = {}
-): Effect.Effect<void, CommonError | NotFound, TableauSession> => {
-  const ids = Array.from(userIds)
-  if (ids.length === 0) return Effect.void
-  return Effect.flatMap(hasBulk, (bulk) =>
-    bulk
-      ? Endpoint.call({
+): Effect.Effect<void, CommonError | NotFound, TableauSession> =>
+  bulkOrEach(
+    userIds,
+    options,
+    undefined,
+    (ids) =>
+      Endpoint.call({
         operation: "Groups.removeUsers",
         method: "PUT",
         path: Endpoint.path`groups/${groupId}/users/remove`,
         body: usersElement(ids),
         errors: ["NotFound"]
-      }, Endpoint.none)
-      : Effect.forEach(ids, (id) => removeUser(groupId, id), {
-        concurrency: Math.max(1, options.concurrency ?? 4),
-        discard: true
-      }))
-}
+      }, Endpoint.none),
+    (ids, concurrency) => Effect.forEach(ids, (id) => removeUser(groupId, id), { concurrency, discard: true })
+  )

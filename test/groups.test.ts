@@ -77,6 +77,15 @@ describe("Groups", () => {
         import: { source: "ActiveDirectory", domainName: "example.com", siteRole: "Explorer", grantLicenseMode: "onSync" }
       })
 
+      const resynced = yield* Groups.update(g.id, {
+        activeDirectory: { domainName: "example.com", minimumSiteRole: "Creator", grantLicenseMode: "onLogin" }
+      })
+      expect([resynced.name, resynced.minimumRole, resynced.grantLicenseMode]).toEqual(["Sales", "Creator", "onLogin"])
+      const [updateSent] = yield* sentTo(`/groups/${g.id}`, "PUT")
+      expect(requestOf(updateSent!.body)["group"]).toEqual({
+        import: { source: "ActiveDirectory", domainName: "example.com", siteRole: "Creator", grantLicenseMode: "onLogin" }
+      })
+
       const job = yield* Groups.createFromActiveDirectoryAsJob({ name: "Support", domainName: "example.com", minimumSiteRole: "Viewer" })
       expect(job.type).toBe("GroupImport")
       const [, asJob] = yield* sentTo("/groups", "POST")

@@ -19,6 +19,16 @@ export const memberships = (state: FakeState, siteId: string): Map<string, Set<s
 export const groupSetMembers = (state: FakeState, siteId: string): Map<string, Set<string>> =>
   extension(state, `groupSetMembers@${siteId}`, () => new Map<string, Set<string>>())
 
+/** The set under `key` in `map`, created empty on first use. */
+export const setIn = (map: Map<string, Set<string>>, key: string): Set<string> => {
+  let set = map.get(key)
+  if (set === undefined) {
+    set = new Set()
+    map.set(key, set)
+  }
+  return set
+}
+
 /** One favorite of a user in the fake. */
 export interface FakeFavorite {
   readonly label: string

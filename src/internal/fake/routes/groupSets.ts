@@ -10,7 +10,7 @@ import { table } from "../server.ts"
 import { type FakeRecord, put, remove } from "../store.ts"
 import { attr, badRequest, conflict, element, noContent, notFound, parseBody, requestElement, xml } from "../wire.ts"
 import { listAnswer, requireSiteAdmin } from "./common.ts"
-import { findGroup, groupSetMembers, publicAttributes, tooOld, versionAtLeast } from "./directory.ts"
+import { findGroup, groupSetMembers, publicAttributes, setIn, tooOld, versionAtLeast } from "./directory.ts"
 
 const sets = (ctx: Context) => table(ctx.state, "groupSets", ctx.auth.siteId)
 
@@ -81,15 +81,7 @@ const delete_ = (ctx: Context) => {
   return noContent()
 }
 
-const members = (ctx: Context, id: string) => {
-  const all = groupSetMembers(ctx.state, ctx.auth.siteId)
-  let set = all.get(id)
-  if (set === undefined) {
-    set = new Set()
-    all.set(id, set)
-  }
-  return set
-}
+const members = (ctx: Context, id: string) => setIn(groupSetMembers(ctx.state, ctx.auth.siteId), id)
 
 const addGroup = (ctx: Context) => {
   guard(ctx)

@@ -22,6 +22,7 @@ import {
   memberships,
   renderGroup,
   renderUser,
+  setIn,
   tooOld,
   versionAtLeast
 } from "./directory.ts"
@@ -31,15 +32,7 @@ const GROUP_FIELDS = new Set(["id", "name", "domainName", "minimumSiteRole", "is
 const USER_FIELDS = new Set(["id", "name", "siteRole", "lastLogin", "email", "fullName"])
 
 const groups = (ctx: Context) => table(ctx.state, "groups", ctx.auth.siteId)
-const members = (ctx: Context, groupId: string) => {
-  const all = memberships(ctx.state, ctx.auth.siteId)
-  let set = all.get(groupId)
-  if (set === undefined) {
-    set = new Set()
-    all.set(groupId, set)
-  }
-  return set
-}
+const members = (ctx: Context, groupId: string) => setIn(memberships(ctx.state, ctx.auth.siteId), groupId)
 
 const withUserCount = (ctx: Context) => /(^|,)(_all_|userCount)(,|$)/.test(ctx.query.get("fields") ?? "")
 

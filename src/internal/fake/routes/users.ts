@@ -187,12 +187,18 @@ export const multipartParts = async (ctx: Context): Promise<ReadonlyMap<string, 
   return parts
 }
 
-const importCsv = async (ctx: Context) => {
+/** The checks of both CSV routes; the CSV part's text and all parts. */
+const csvRequest = async (ctx: Context, part: string) => {
   requireSiteAdmin(ctx)
   if (!versionAtLeast(ctx, "3.15")) throw tooOld(ctx, "3.15")
   const parts = await multipartParts(ctx)
-  const csv = parts.get("tableau_user_import")
-  if (csv === undefined) throw badRequest("400000", "The request has no tableau_user_import part.")
+  const csv = parts.get(part)
+  if (csv === undefined) throw badRequest("400000", `The request has no ${part} part.`)
+  return { csv, parts }
+}
+
+const importCsv = async (ctx: Context) => {
+  const { csv, parts } = await csvRequest(ctx, "tableau_user_import")
   const authSettings = new Map<string, string>()
   const payload = parts.get("request_payload")
   if (payload !== undefined && payload.trim() !== "") {
@@ -241,11 +247,7 @@ const importCsv = async (ctx: Context) => {
 }
 
 const removeCsv = async (ctx: Context) => {
-  requireSiteAdmin(ctx)
-  if (!versionAtLeast(ctx, "3.15")) throw tooOld(ctx, "3.15")
-  const parts = await multipartParts(ctx)
-  const csv = parts.get("tableau_user_delete")
-  if (csv === undefined) throw badRequest("400000", "The request has no tableau_user_delete part.")
+  const { csv } = await csvRequest(ctx, "tableau_user_delete")
   const siteId = ctx.auth.siteId
   const state = ctx.state
   const job = createJob(state, siteId, {
