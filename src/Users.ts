@@ -82,8 +82,9 @@ export interface UserChanges {
  * updated user is returned. If that follow-up fails, the user exists
  * without them. REST: `POST /api/{v}/sites/{siteId}/users` (then
  * `PUT .../users/{userId}`). Fails with `Conflict` (409017, the user is
- * already on the site), `Forbidden` (not an administrator) or a
- * `CommonError`. Minimum API version: 2.0.
+ * already on the site), `NotFound` (the follow-up found the user gone),
+ * `Forbidden` (not an administrator) or a `CommonError`. Minimum API
+ * version: 2.0.
  *
  * @example
  * ```ts
@@ -566,7 +567,7 @@ const membership = (
   concurrency: number | undefined
 ): Effect.Effect<
   { readonly names: ReadonlyArray<string>; readonly byUser: ReadonlyMap<string, GroupIndexes> },
-  CommonError | NotFound,
+  CommonError,
   TableauSession
 > =>
   Effect.gen(function*() {
@@ -602,7 +603,7 @@ const groupNames = (indexes: GroupIndexes | undefined, names: ReadonlyArray<stri
 
 const export_ = (
   options: ExportOptions = {}
-): Stream.Stream<string, CommonError | NotFound, TableauSession> => {
+): Stream.Stream<string, CommonError, TableauSession> => {
   const pageSize = options.pageSize ?? 1000
   const separator = options.groupSeparator ?? ";"
   const { groups: withGroups = true, concurrency, groupSeparator: _, pageSize: __, ...filters } = options
@@ -621,7 +622,7 @@ const export_ = (
         ].map(csvField).join(",")
       )
     )
-  const body: Stream.Stream<string, CommonError | NotFound, TableauSession> = withGroups
+  const body: Stream.Stream<string, CommonError, TableauSession> = withGroups
     ? Stream.unwrap(Effect.map(membership(pageSize, concurrency), ({ byUser, names }) =>
       rows((id) => groupNames(byUser.get(id), names, separator))))
     : rows(() => "")
