@@ -159,7 +159,7 @@ export const createFromActiveDirectoryAsJob = (
 // get, list
 // ---------------------------------------------------------------------------
 
-const listSpec: Endpoint.Spec = { operation: "Groups.list", method: "GET", path: Endpoint.path`groups` }
+const listSpec: Endpoint.Spec = { operation: "Groups.list", method: "GET", path: Endpoint.path`groups`, errors: [] }
 
 /**
  * Reads one page of the groups of the site (TSC's `groups.get`). Filter on

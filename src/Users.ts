@@ -168,7 +168,7 @@ const withFilters = <O extends RequestOptions.ListOptions & UserFilters>(options
   return { ...rest, filter: [...(rest.filter ?? []), ...extra] } as unknown as O
 }
 
-const listSpec: Endpoint.Spec = { operation: "Users.list", method: "GET", path: Endpoint.path`users` }
+const listSpec: Endpoint.Spec = { operation: "Users.list", method: "GET", path: Endpoint.path`users`, errors: [] }
 
 /**
  * Reads one page of the users of the site (TSC's `users.get`). Filters
@@ -544,7 +544,7 @@ export const EXPORT_HEADER = "id,name,fullName,email,siteRole,authSetting,lastLo
 
 const csvField = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, "\"\"")}"` : value)
 
-const groupListSpec: Endpoint.Spec = { operation: "Users.export", method: "GET", path: Endpoint.path`groups` }
+const groupListSpec: Endpoint.Spec = { operation: "Users.export", method: "GET", path: Endpoint.path`groups`, errors: [] }
 const groupList = Endpoint.items("groups", "group", GroupItem)
 
 /** One user's groups: an index into the group names, or several. */
