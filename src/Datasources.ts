@@ -64,7 +64,7 @@ export interface DatasourceFields {
 
 const datasource = Endpoint.one("datasource", DatasourceItem)
 const datasources = Endpoint.items("datasources", "datasource", DatasourceItem)
-const listSpec: Endpoint.Spec = { operation: "Datasources.list", method: "GET", path: Endpoint.path`datasources` }
+const listSpec: Endpoint.Spec = { operation: "Datasources.list", method: "GET", path: Endpoint.path`datasources`, errors: [] }
 
 /**
  * Reads one data source (TSC's `get_by_id`). REST:

@@ -109,7 +109,7 @@ export const create = (
     errors: ["Conflict", "NotFound"]
   }, project)
 
-const listSpec: Endpoint.Spec = { operation: "Projects.list", method: "GET", path: Endpoint.path`projects` }
+const listSpec: Endpoint.Spec = { operation: "Projects.list", method: "GET", path: Endpoint.path`projects`, errors: [] }
 
 /**
  * Reads one page of the projects of the site (TSC's `projects.get`). REST:

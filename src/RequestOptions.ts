@@ -6,7 +6,8 @@
  * Wire format (Tableau's): `filter=field:operator:value,...`,
  * `sort=field:asc,...`, `fields=a,b`, `pageSize`, `pageNumber`. Tableau
  * splits filter expressions on commas, so a comma inside a value is sent as
- * `\,` and a backslash as `\\`; the whole parameter is then percent-encoded,
+ * `\,` and a backslash as `\\` (and `]` as `\]` inside an `in` list); the
+ * whole parameter is then percent-encoded,
  * so `&`, `#`, `+` and non-ASCII text arrive intact.
  *
  * @example
@@ -98,16 +99,16 @@ export const asc = (field: string): Sort => ({ field, direction: "asc" })
 /** Descending sort on a field. */
 export const desc = (field: string): Sort => ({ field, direction: "desc" })
 
-const scalar = (value: FilterValue): string => {
+const scalar = (value: FilterValue, inList: boolean): string => {
   const text = value instanceof Date ? value.toISOString().replace(/\.\d{3}Z$/, "Z") : String(value)
-  return text.replace(/[\\,]/g, (c) => `\\${c}`)
+  return text.replace(inList ? /[\\,\]]/g : /[\\,]/g, (c) => `\\${c}`)
 }
 
 /** The `filter` expression of one filter, before percent-encoding. */
 export const encodeFilter = (f: Filter): string => {
   const value = Array.isArray(f.value)
-    ? `[${(f.value as ReadonlyArray<FilterValue>).map(scalar).join(",")}]`
-    : scalar(f.value as FilterValue)
+    ? `[${(f.value as ReadonlyArray<FilterValue>).map((v) => scalar(v, true)).join(",")}]`
+    : scalar(f.value as FilterValue, false)
   return `${f.field}:${f.operator}:${value}`
 }
 

@@ -210,7 +210,8 @@ const listSpec: Endpoint.Spec = {
   operation: "Sites.list",
   method: "GET",
   scope: "server",
-  path: Endpoint.path`sites`
+  path: Endpoint.path`sites`,
+  errors: []
 }
 
 /**

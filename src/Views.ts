@@ -117,7 +117,8 @@ const listSpec = (options?: ListViewsOptions): Endpoint.Spec => ({
   operation: "Views.list",
   method: "GET",
   path: Endpoint.path`views`,
-  query: { includeUsageStatistics: flag(options?.includeUsageStatistics) }
+  query: { includeUsageStatistics: flag(options?.includeUsageStatistics) },
+  errors: []
 })
 
 /**

@@ -74,7 +74,7 @@ export interface WorkbookFields {
 
 const workbook = Endpoint.one("workbook", WorkbookItem)
 const workbooks = Endpoint.items("workbooks", "workbook", WorkbookItem)
-const listSpec: Endpoint.Spec = { operation: "Workbooks.list", method: "GET", path: Endpoint.path`workbooks` }
+const listSpec: Endpoint.Spec = { operation: "Workbooks.list", method: "GET", path: Endpoint.path`workbooks`, errors: [] }
 
 /**
  * Reads one workbook (TSC's `get_by_id`). REST:

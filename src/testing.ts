@@ -205,6 +205,4 @@ export const seedContent = (
   options: FakeContent.SeedOptions = {}
 ): Effect.Effect<FakeContent.SeededContent, never, FakeTableau> =>
   Effect.flatMap(FakeTableau, (fake) =>
-    Effect.promise(() =>
-      FakeContent.seedContent(fake.state, options.siteId ?? fake.defaultSiteId, fake.adminUserId, options)
-    ))
+    Effect.sync(() => FakeContent.seedContent(fake.state, options.siteId ?? fake.defaultSiteId, fake.adminUserId, options)))

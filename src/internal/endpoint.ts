@@ -91,8 +91,8 @@ export interface Spec<Tags extends DeclaredErrorTag = never> {
   /** An XML element (wrapped in `<tsRequest>`), or any body. */
   readonly body?: Xml.XmlElement | Transport.Body | undefined
   readonly headers?: Readonly<Record<string, string>> | undefined
-  /** The errors this endpoint documents beyond `CommonError`. */
-  readonly errors?: ReadonlyArray<Tags> | undefined
+  /** The errors this endpoint documents beyond `CommonError` (`[]` for none): required, so every endpoint states them. */
+  readonly errors: ReadonlyArray<Tags>
   /** Oldest REST API version the endpoint exists in, such as `"3.9"`. */
   readonly minApiVersion?: string | undefined
   /** Defaults to true for GET, PUT and DELETE, false for POST. */
@@ -261,7 +261,7 @@ export const raw = <const Tags extends DeclaredErrorTag = never>(
       )
     )
   }).pipe(
-    Transport.narrow(spec.errors ?? []),
+    Transport.narrow(spec.errors),
     Transport.withSpan(spec.operation, spec.method, templateOf(spec), spec.spanAttributes)
   )
 

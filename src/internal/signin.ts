@@ -48,6 +48,18 @@ const ServerInfoResponse = Schema.Struct({
   })
 })
 
+/** Decodes a `serverinfo` response. */
+export const decodeServerInfo = (status: number, body: string) =>
+  Effect.map(
+    Transport.decodeXml("ServerInfo.get", status, body, ServerInfoResponse),
+    ({ tsResponse: { serverInfo: info } }) =>
+      new ServerInfoItem({
+        productVersion: typeof info.productVersion === "string" ? info.productVersion : info.productVersion["#text"],
+        buildNumber: typeof info.productVersion === "string" ? undefined : info.productVersion.build,
+        restApiVersion: info.restApiVersion
+      })
+  )
+
 /** Reads `GET /api/{version}/serverinfo` (no sign-in needed since API 2.4). */
 export const serverInfo = (
   client: HttpClient.HttpClient,
@@ -67,16 +79,7 @@ export const serverInfo = (
     retry: settings.retry
   }).pipe(
     Effect.flatMap((response) =>
-      Transport.readText("ServerInfo.get", response).pipe(
-        Effect.flatMap((body) => Transport.decodeXml("ServerInfo.get", response.status, body, ServerInfoResponse))
-      )
-    ),
-    Effect.map(({ tsResponse: { serverInfo: info } }) =>
-      new ServerInfoItem({
-        productVersion: typeof info.productVersion === "string" ? info.productVersion : info.productVersion["#text"],
-        buildNumber: typeof info.productVersion === "string" ? undefined : info.productVersion.build,
-        restApiVersion: info.restApiVersion
-      })
+      Effect.flatMap(Transport.readText("ServerInfo.get", response), (body) => decodeServerInfo(response.status, body))
     ),
     Transport.narrow(["NotFound"]),
     Transport.withSpan("ServerInfo.get", "GET", "/api/{v}/serverinfo")

@@ -47,9 +47,14 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   parseTagValue: false,
   removeNSPrefix: true,
-  trimValues: true,
+  // Attribute values are kept exactly (a name may start with a space);
+  // element text is trimmed, which also drops indentation between elements.
+  trimValues: false,
+  tagValueProcessor: (_name: string, value: string) => value.trim(),
   processEntities: true,
-  htmlEntities: false,
+  // Decodes numeric character references (&#39;) and HTML's fixed named
+  // entities; custom entities are impossible since DOCTYPE is refused.
+  htmlEntities: true,
   ignoreDeclaration: true,
   ignorePiTags: true,
   isArray: (name, jpath) => isArray(name, jpath)

@@ -4,15 +4,16 @@
  * consistent (owners and projects must exist; deleting a project deletes
  * what is in it; deleting an item deletes its permissions).
  *
- * Stored files keep their size and SHA-256 digest always, and their bytes
- * up to `CONTENT_CAP` (so a test can publish gigabytes without holding
- * them); a download serves the bytes back.
+ * Stored files are `StoredContent` (see `routes/fileUploads.ts`): size and
+ * SHA-256 always, bytes while small, so a test can publish gigabytes
+ * without the fake holding them; a download serves the bytes back.
  *
  * @internal
  */
 import type { Context, FakeState } from "./server.ts"
 import { extension, table } from "./server.ts"
 import { type FakeRecord, put, remove, type Table } from "./store.ts"
+import { HELD_BYTES_LIMIT, type StoredContent, storedFrom } from "./routes/fileUploads.ts"
 import { attr, badRequest, element, FakeError, notFound } from "./wire.ts"
 
 /** Resource kinds with their collection, element name and not-found code. */
@@ -130,15 +131,9 @@ export const checkNameFree = (ctx: Context, kind: Kind, name: string, projectId:
 // Stored files
 // ---------------------------------------------------------------------------
 
-/** Bytes kept per stored file; beyond it only size and digest are kept. */
-export const CONTENT_CAP = 256 * 1024 * 1024
-
-/** A stored file: size and digest always, bytes when within `CONTENT_CAP`. */
+/** A stored file: its content (size, digest, bytes while small) and file name. */
 export interface StoredFile {
-  readonly size: number
-  /** Lower-case hex SHA-256. */
-  readonly sha256: string
-  readonly bytes: Uint8Array | undefined
+  readonly content: StoredContent
   readonly fileName: string
 }
 
@@ -171,35 +166,30 @@ export const storeFile = (state: FakeState, kind: Kind, id: string, file: Stored
 export const fileOf = (state: FakeState, kind: Kind, id: string): StoredFile | undefined =>
   files(state).get(`${kind.collection}:${id}`)
 
-/** Lower-case hex SHA-256 of bytes (Web Crypto: runs in Node, Deno and Workers). */
-export const sha256Hex = async (bytes: Uint8Array): Promise<string> => {
-  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>)
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("")
-}
-
-/** A stored file made of these bytes. */
-export const fileFromBytes = async (bytes: Uint8Array, fileName: string): Promise<StoredFile> => ({
-  size: bytes.length,
-  sha256: await sha256Hex(bytes),
-  bytes: bytes.length <= CONTENT_CAP ? bytes : undefined,
-  fileName
-})
-
-/** A download answer for a stored file. */
+/** A download answer for a stored file; 500 when the fake kept only its size and digest. */
 export const fileResponse = (file: StoredFile): Response => {
-  if (file.bytes === undefined) {
+  const { bytes, sha256, size } = file.content
+  if (bytes === undefined) {
     throw new FakeError(
       500,
       "500000",
       "Internal Server Error",
-      `The fake keeps files up to ${CONTENT_CAP} bytes; this one has ${file.size} (SHA-256 ${file.sha256}).`
+      `The fake keeps files up to ${HELD_BYTES_LIMIT} bytes; this one has ${size} (SHA-256 ${sha256}).`
     )
   }
-  return new Response(file.bytes as Uint8Array<ArrayBuffer>, {
+  const parts = [...bytes]
+  const body = new ReadableStream<Uint8Array>({
+    pull: (controller) => {
+      const next = parts.shift()
+      if (next === undefined) controller.close()
+      else controller.enqueue(next)
+    }
+  })
+  return new Response(body, {
     status: 200,
     headers: {
       "content-type": "application/octet-stream",
-      "content-length": String(file.size),
+      "content-length": String(size),
       "content-disposition": `attachment; filename="${file.fileName}"`
     }
   })
@@ -292,12 +282,12 @@ export interface SeededContent {
 const encoder = new TextEncoder()
 
 /** Fills a site with projects, workbooks (with views, a connection and a file), data sources and groups. */
-export const seedContent = async (
+export const seedContent = (
   state: FakeState,
   siteId: string,
   ownerId: string,
   options: SeedOptions = {}
-): Promise<SeededContent> => {
+): SeededContent => {
   const created = {
     projects: [] as Array<string>,
     workbooks: [] as Array<string>,
@@ -382,7 +372,7 @@ export const seedContent = async (
       created.workbooks.push(id)
       created.views.push(...viewIds)
       created.workbookConnections.push(connection(`workbooks:${id}`, "postgres", "db.example.com"))
-      storeFile(state, WORKBOOKS, id, await fileFromBytes(encoder.encode(`PK fake workbook ${name}`), `${contentUrl}.twbx`), ownerId)
+      storeFile(state, WORKBOOKS, id, { content: storedFrom(encoder.encode(`PK fake workbook ${name}`)), fileName: `${contentUrl}.twbx` }, ownerId)
     }
     for (let d = 1; d <= (options.datasourcesPerProject ?? 1); d++) {
       const id = state.newId()
@@ -403,7 +393,7 @@ export const seedContent = async (
       })
       created.datasources.push(id)
       created.datasourceConnections.push(connection(`datasources:${id}`, "postgres", "warehouse.example.com", { id, name }))
-      storeFile(state, DATASOURCES, id, await fileFromBytes(encoder.encode(`PK fake datasource ${name}`), `Datasource${p}_${d}.tdsx`), ownerId)
+      storeFile(state, DATASOURCES, id, { content: storedFrom(encoder.encode(`PK fake datasource ${name}`)), fileName: `Datasource${p}_${d}.tdsx` }, ownerId)
     }
   }
   return {

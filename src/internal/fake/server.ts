@@ -134,6 +134,8 @@ export interface LogEntry {
   readonly status: number | "reset" | "hang"
   /** Whether the route handler ran (the server acted). */
   readonly handled: boolean
+  /** The XML request body, when the server records bodies (`recordBodies`). */
+  readonly body?: string | undefined
 }
 
 /** Options of a fake server. */
@@ -149,6 +151,8 @@ export interface FakeOptions {
   readonly faults?: Partial<FaultPlan> | undefined
   /** Seed of the ID and fault generators (default 1). */
   readonly seed?: number | undefined
+  /** Keep XML request bodies in the log, for tests that check what was sent (default false). */
+  readonly recordBodies?: boolean | undefined
 }
 
 /** The fake server. */
@@ -418,12 +422,15 @@ export const make = (routes: ReadonlyArray<Route>, options: FakeOptions = {}): F
       record({ method, path, status, handled: false })
       return faultAnswer(status, String(faults.retryAfterSeconds), faults.html)
     }
+    const xmlBody = options.recordBodies === true && /xml/i.test(request.headers.get("content-type") ?? "")
+      ? await request.clone().text()
+      : undefined
     const { handled, response } = await run(request, method, path, url)
     if (action?._tag === "ResetAfter") {
-      record({ method, path, status: "reset", handled })
+      record({ method, path, status: "reset", handled, body: xmlBody })
       return RESET
     }
-    record({ method, path, status: response.status, handled })
+    record({ method, path, status: response.status, handled, body: xmlBody })
     return response
   }
 

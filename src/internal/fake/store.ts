@@ -40,74 +40,56 @@ export interface FilterExpr {
   readonly values: ReadonlyArray<string>
 }
 
-/** Splits on commas not escaped by a backslash, then unescapes `\,` and `\\`. */
-const splitEscaped = (text: string): Array<string> => {
-  const parts: Array<string> = []
-  let current = ""
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!
-    if (c === "\\" && i + 1 < text.length) {
-      current += text[i + 1]
-      i++
-    } else if (c === ",") {
-      parts.push(current)
-      current = ""
-    } else {
-      current += c
-    }
-  }
-  parts.push(current)
-  return parts
-}
-
-/** Splits on commas that are neither escaped nor inside `[...]`, keeping escapes. */
-const splitExpressions = (text: string): Array<string> => {
-  const parts: Array<string> = []
-  let current = ""
-  let depth = 0
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!
-    if (c === "\\" && i + 1 < text.length) {
-      current += c + text[i + 1]
-      i++
-      continue
-    }
-    if (c === "[") depth++
-    if (c === "]") depth = Math.max(0, depth - 1)
-    if (c === "," && depth === 0) {
-      parts.push(current)
-      current = ""
-    } else current += c
-  }
-  if (current !== "") parts.push(current)
-  return parts
-}
-
 const OPERATORS = new Set(["eq", "gt", "gte", "lt", "lte", "in", "has", "cieq"])
 
-/** Parses Tableau's `filter` parameter; malformed expressions are a 400. */
+const filterError = (detail: string) => new FakeError(400, "400065", "Bad Request", detail)
+
+/**
+ * Parses Tableau's `filter` parameter: `field:op:value` expressions joined by
+ * commas; `\` escapes the next character; an `in` value is `[a,b,...]`.
+ * Malformed expressions are a 400.
+ */
 export const parseFilter = (param: string | null): ReadonlyArray<FilterExpr> => {
   if (param === null || param === "") return []
-  return splitExpressions(param).map((expression) => {
-    const first = expression.indexOf(":")
-    const second = first < 0 ? -1 : expression.indexOf(":", first + 1)
-    if (first < 0 || second < 0) {
-      throw new FakeError(400, "400065", "Bad Request", `The filter expression '${expression}' is not field:operator:value.`)
+  const out: Array<FilterExpr> = []
+  let i = 0
+  const readUntil = (stop: string): string => {
+    let text = ""
+    while (i < param.length && !stop.includes(param[i]!)) {
+      if (param[i] === "\\" && i + 1 < param.length) i++
+      text += param[i]
+      i++
     }
-    const field = expression.slice(0, first)
-    const operator = expression.slice(first + 1, second)
-    const raw = expression.slice(second + 1)
-    if (!OPERATORS.has(operator)) {
-      throw new FakeError(400, "400065", "Bad Request", `The filter operator '${operator}' is not supported.`)
-    }
+    return text
+  }
+  while (i <= param.length) {
+    const field = readUntil(":,")
+    if (param[i] !== ":") throw filterError(`The filter expression '${field}' is not field:operator:value.`)
+    i++
+    const operator = readUntil(":,")
+    if (param[i] !== ":") throw filterError(`The filter expression '${field}:${operator}' has no value.`)
+    i++
+    if (!OPERATORS.has(operator)) throw filterError(`The filter operator '${operator}' is not supported.`)
     if (operator === "in") {
-      if (!raw.startsWith("[") || !raw.endsWith("]")) {
-        throw new FakeError(400, "400065", "Bad Request", "The 'in' operator needs a list: [a,b].")
+      if (param[i] !== "[") throw filterError("The 'in' operator needs a list: [a,b].")
+      i++
+      const values: Array<string> = []
+      while (true) {
+        values.push(readUntil(",]"))
+        if (i >= param.length) throw filterError("The 'in' list is not closed with ']'.")
+        if (param[i] === "]") break
+        i++
       }
-      return { field, operator, values: splitEscaped(raw.slice(1, -1)) }
+      i++
+      out.push({ field, operator, values })
+    } else {
+      out.push({ field, operator, values: [readUntil(",")] })
     }
-    return { field, operator, values: splitEscaped(raw) }
-  })
+    if (i >= param.length) break
+    if (param[i] !== ",") throw filterError(`Unexpected '${param[i]}' after a filter expression.`)
+    i++
+  }
+  return out
 }
 
 const compare = (a: string, b: string): number => {

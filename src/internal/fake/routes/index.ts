@@ -6,6 +6,7 @@
 import type { Route } from "../server.ts"
 import { routes as auth } from "./auth.ts"
 import { routes as datasources } from "./datasources.ts"
+import { routes as fileUploads } from "./fileUploads.ts"
 import { routes as jobs } from "./jobs.ts"
 import { routes as permissions } from "./permissions.ts"
 import { routes as projects } from "./projects.ts"
@@ -16,6 +17,7 @@ import { routes as workbooks } from "./workbooks.ts"
 
 export const routes: ReadonlyArray<Route> = [
   ...auth,
+  ...fileUploads,
   ...jobs,
   ...sites,
   ...projects,

@@ -141,7 +141,7 @@ export const itemRoutes = (kind: Kind, options: ItemOptions): ReadonlyArray<Rout
         publishedAt: r.publishedAt,
         deleted: "false",
         current: String(i === all.length - 1),
-        sizeInBytes: String(r.file.size),
+        sizeInBytes: String(r.file.content.size),
         publisherId: r.publisherId
       })
     )
