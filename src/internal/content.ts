@@ -6,6 +6,8 @@
  */
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as Effect from "effect/Effect"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as Redacted from "effect/Redacted"
 import type { ConnectionCredentials, ConnectionUpdate, PublishConnection } from "../Connections.ts"
@@ -19,6 +21,7 @@ import { JobItem } from "../Jobs.ts"
 import type { StreamOptions } from "../RequestOptions.ts"
 import type { TableauSession } from "../TableauSession.ts"
 import * as Endpoint from "./endpoint.ts"
+import { ArrayOf } from "./schema.ts"
 import { scrub, xmlBody } from "./transport.ts"
 import * as Xml from "./xml.ts"
 
@@ -110,7 +113,14 @@ export const updateElement = (update: ConnectionUpdate): Xml.XmlElement =>
 /** A workbook or data source. */
 export type Publishable = Extract<ContentRef, { readonly _tag: "Workbook" | "Datasource" }>
 
-const connection = Endpoint.one("connection", ConnectionItem)
+/** `<connection>` always parses as a list (it repeats inside `<connections>`): one answer is its first item. */
+const SingleConnection = Schema.transformOrFail(ArrayOf(ConnectionItem), Schema.typeSchema(ConnectionItem), {
+  strict: true,
+  decode: (items, _, ast) =>
+    items[0] === undefined ? ParseResult.fail(new ParseResult.Type(ast, items, "no <connection>")) : ParseResult.succeed(items[0]),
+  encode: (item) => ParseResult.succeed([item])
+})
+const connection = Endpoint.one("connection", SingleConnection)
 const connections = Endpoint.items("connections", "connection", ConnectionItem)
 const job = Endpoint.one("job", JobItem)
 const revisions = Endpoint.items("revisions", "revision", RevisionItem)

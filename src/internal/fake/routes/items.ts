@@ -103,7 +103,9 @@ export const itemRoutes = (kind: Kind, options: ItemOptions): ReadonlyArray<Rout
     const connectionId = ctx.params["connectionId"]!
     const existing = connectionsOf(ctx, kind, record.id).find((c) => c.id === connectionId)
     if (existing === undefined) throw notFound("404020", "Connection", connectionId)
-    const element = requestElement(parseBody(await ctx.text()), "connection")
+    // <connection> parses as a list (it repeats inside <connections>).
+    const parsed: unknown = requestElement(parseBody(await ctx.text()), "connection")
+    const element = (Array.isArray(parsed) ? parsed[0] ?? {} : parsed) as Record<string, unknown>
     const changes: Record<string, string> = {}
     for (const key of ["serverAddress", "serverPort", "userName", "password"]) {
       const value = attr(element, key)
