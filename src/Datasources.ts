@@ -18,9 +18,10 @@ import { DatasourceId } from "./Ids.ts"
 import type { DownloadOptions } from "./internal/content.ts"
 import { connectionsOf, downloadOf, refreshOf, revisionsOf, updateConnectionOf } from "./internal/content.ts"
 import * as Endpoint from "./internal/endpoint.ts"
+import * as Publish from "./internal/publish.ts"
 import { BooleanFromString, DateFromString, IntFromString } from "./internal/schema.ts"
 import * as Xml from "./internal/xml.ts"
-import type { JobItem } from "./Jobs.ts"
+import { JobItem } from "./Jobs.ts"
 import type { Page, PageOptions, StreamOptions } from "./RequestOptions.ts"
 import { TagLabels } from "./Tags.ts"
 import type { TableauSession } from "./TableauSession.ts"
@@ -260,3 +261,84 @@ export const download = (
   options?: DownloadOptions
 ): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
   downloadOf("Datasources.download", Content.datasource(datasourceId), options)
+
+// ---------------------------------------------------------------------------
+// Publishing
+// ---------------------------------------------------------------------------
+
+export type { PublishCommon, PublishError } from "./internal/publish.ts"
+export type { Content as PublishContent, Progress as PublishProgress } from "./internal/upload.ts"
+
+/** The data source to publish. */
+export interface NewDatasource {
+  /** The data source's name on the server. */
+  readonly name: string
+  readonly projectId: ProjectId
+  readonly description?: string | undefined
+  /** Keep the connection inside the private network through Tableau Bridge. */
+  readonly useRemoteQueryAgent?: boolean | undefined
+}
+
+/** Options of {@link publish}. */
+export interface PublishDatasourceOptions<E = never> extends Publish.PublishCommon<E> {
+  readonly item: NewDatasource
+}
+
+const datasourceKind: Publish.PublishKind = {
+  operation: "Datasources.publish",
+  collection: "datasources",
+  filePart: "tableau_datasource",
+  typeParameter: "datasourceType",
+  extensions: ["tds", "tdsx", "tde", "hyper"],
+  allowAppend: true
+}
+
+const publishJob = Endpoint.one("job", JobItem)
+
+/** The overloads of {@link publish}: the item, or with `asJob: true` the job. */
+export interface PublishDatasource {
+  <E = never>(
+    options: PublishDatasourceOptions<E> & { readonly asJob: true }
+  ): Effect.Effect<JobItem, Publish.PublishError<E>, TableauSession>
+  <E = never>(options: PublishDatasourceOptions<E>): Effect.Effect<DatasourceItem, Publish.PublishError<E>, TableauSession>
+}
+
+/**
+ * Publishes a data source file (`.tds`, `.tdsx`, `.tde`, `.hyper`) from a
+ * Stream, bytes, a web ReadableStream or a Blob, or appends an extract to
+ * an existing one (`mode: "Append"`), without holding the file in memory
+ * (TSC's `datasources.publish`). Up to 64 MB of known size goes in one
+ * `multipart/mixed` request; larger or unknown-size content goes through a
+ * chunked file upload, resending a failed chunk on the same session.
+ * `asJob: true` returns the publish job. REST:
+ * `POST /api/{v}/sites/{siteId}/datasources?overwrite=&append=&asJob=&uploadSessionId=&datasourceType=`.
+ * Fails with `InvalidRequest` before sending (invalid mode, a file type
+ * that is not a data source), `Conflict` (409006, `CreateNew` and the name
+ * is taken), `NotFound` (404005 project; `Append` to a data source that
+ * does not exist), `UploadSourceError`, the content stream's own error, or
+ * a `CommonError`. Minimum API version: 2.0 (`asJob`: 3.0).
+ *
+ * @example
+ * ```ts
+ * const ds = yield* Datasources.publish({
+ *   item: { name: "Orders", projectId },
+ *   content: new Blob([bytes]),
+ *   fileName: "Orders.hyper",
+ *   mode: "CreateNew",
+ *   connectionCredentials: Connections.credentials("etl", Redacted.make("s3cret"))
+ * })
+ * ```
+ */
+export const publish: PublishDatasource = (<E>(
+  options: PublishDatasourceOptions<E>
+): Effect.Effect<DatasourceItem | JobItem, Publish.PublishError<E>, TableauSession> => {
+  const payload = Xml.el(
+    "datasource",
+    { name: options.item.name, description: options.item.description, useRemoteQueryAgent: options.item.useRemoteQueryAgent },
+    Xml.el("project", { id: options.item.projectId }),
+    ...Publish.credentialChildren(options)
+  )
+  return options.asJob
+    ? Publish.publish(datasourceKind, options, payload, {}, publishJob)
+    : Publish.publish(datasourceKind, options, payload, {}, datasource)
+}) as PublishDatasource

@@ -30,9 +30,10 @@ import {
   updateConnectionOf
 } from "./internal/content.ts"
 import * as Endpoint from "./internal/endpoint.ts"
+import * as Publish from "./internal/publish.ts"
 import { BooleanFromString, DateFromString, IntFromString } from "./internal/schema.ts"
 import * as Xml from "./internal/xml.ts"
-import type { JobItem } from "./Jobs.ts"
+import { JobItem } from "./Jobs.ts"
 import type { Page, PageOptions, StreamOptions } from "./RequestOptions.ts"
 import { TagLabels } from "./Tags.ts"
 import type { TableauSession } from "./TableauSession.ts"
@@ -315,3 +316,92 @@ export const download = (
   options?: DownloadOptions
 ): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
   downloadOf("Workbooks.download", Content.workbook(workbookId), options)
+
+// ---------------------------------------------------------------------------
+// Publishing
+// ---------------------------------------------------------------------------
+
+export type { PublishCommon, PublishError } from "./internal/publish.ts"
+export type { Content as PublishContent, Progress as PublishProgress } from "./internal/upload.ts"
+
+/** The workbook to publish. */
+export interface NewWorkbook {
+  /** The workbook's name on the server. */
+  readonly name: string
+  readonly projectId: ProjectId
+  readonly description?: string | undefined
+  readonly showTabs?: boolean | undefined
+}
+
+/** Options of {@link publish}. */
+export interface PublishWorkbookOptions<E = never> extends Publish.PublishCommon<E> {
+  readonly item: NewWorkbook
+  /** Publish even if a connection cannot be reached with the given credentials. */
+  readonly skipConnectionCheck?: boolean | undefined
+  /** Names of sheets to publish hidden. */
+  readonly hiddenViews?: ReadonlyArray<string> | undefined
+}
+
+const workbookKind: Publish.PublishKind = {
+  operation: "Workbooks.publish",
+  collection: "workbooks",
+  filePart: "tableau_workbook",
+  typeParameter: "workbookType",
+  extensions: ["twb", "twbx"],
+  allowAppend: false
+}
+
+const publishJob = Endpoint.one("job", JobItem)
+
+/** The overloads of {@link publish}: the item, or with `asJob: true` the job. */
+export interface PublishWorkbook {
+  <E = never>(
+    options: PublishWorkbookOptions<E> & { readonly asJob: true }
+  ): Effect.Effect<JobItem, Publish.PublishError<E>, TableauSession>
+  <E = never>(options: PublishWorkbookOptions<E>): Effect.Effect<WorkbookItem, Publish.PublishError<E>, TableauSession>
+}
+
+/**
+ * Publishes a workbook file (`.twb`, `.twbx`) from a Stream, bytes, a web
+ * ReadableStream or a Blob, without holding it in memory (TSC's
+ * `workbooks.publish`). Content of known size up to 64 MB goes in one
+ * `multipart/mixed` request; anything larger or of unknown size goes
+ * through a chunked file upload (a failed chunk is resent on the same
+ * upload session). `onProgress` reports bytes and chunks sent. With
+ * `asJob: true` it returns the publish job instead of the workbook. REST:
+ * `POST /api/{v}/sites/{siteId}/workbooks?overwrite=&asJob=&skipConnectionCheck=&uploadSessionId=&workbookType=`
+ * (after `POST .../fileUploads` and `PUT .../fileUploads/{id}` per chunk).
+ * Fails with `InvalidRequest` before sending (invalid mode, a file type
+ * other than `.twb`/`.twbx`, `Append`), `Conflict` (409006, `CreateNew`
+ * and the name is taken in the project), `NotFound` (404005 project),
+ * `UploadSourceError` (the content broke or did not match `size`), the
+ * content stream's own error, or a `CommonError`. Minimum API version: 2.0
+ * (`asJob`: 3.0).
+ *
+ * @example
+ * ```ts
+ * const wb = yield* Workbooks.publish({
+ *   item: { name: "Sales", projectId },
+ *   content: fileStream,
+ *   fileName: "Sales.twbx",
+ *   mode: "Overwrite",
+ *   onProgress: (p) => Effect.log(`${p.bytesSent} bytes in ${p.chunksSent} chunks`)
+ * })
+ * ```
+ */
+export const publish: PublishWorkbook = (<E>(
+  options: PublishWorkbookOptions<E>
+): Effect.Effect<WorkbookItem | JobItem, Publish.PublishError<E>, TableauSession> => {
+  const payload = Xml.el(
+    "workbook",
+    { name: options.item.name, description: options.item.description, showTabs: options.item.showTabs },
+    Xml.el("project", { id: options.item.projectId }),
+    ...Publish.credentialChildren(options),
+    options.hiddenViews !== undefined && options.hiddenViews.length > 0 &&
+      Xml.el("views", {}, ...options.hiddenViews.map((name) => Xml.el("view", { name, hidden: true })))
+  )
+  const query = { skipConnectionCheck: options.skipConnectionCheck ? "true" : undefined }
+  return options.asJob
+    ? Publish.publish(workbookKind, options, payload, query, publishJob)
+    : Publish.publish(workbookKind, options, payload, query, workbook)
+}) as PublishWorkbook

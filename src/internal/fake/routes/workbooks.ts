@@ -23,6 +23,30 @@ const previewImage = (ctx: Context) => png(find(ctx, WORKBOOKS, ctx.params["item
 
 export const routes: ReadonlyArray<Route> = [
   ...itemRoutes(WORKBOOKS, {
+    publish: {
+      filePart: "tableau_workbook",
+      typeParameter: "workbookType",
+      extensions: new Set(["twb", "twbx"]),
+      allowAppend: false,
+      attributes: ["description", "showTabs"],
+      defaults: () => ({ description: "", showTabs: "false", encryptExtracts: "false" }),
+      created: (ctx, record) => {
+        const view = put(rows(ctx, VIEWS), {
+          id: ctx.state.newId(),
+          name: "Sheet 1",
+          contentUrl: `${record["contentUrl"]}/sheets/Sheet1`,
+          viewUrlName: "Sheet1",
+          sheetType: "worksheet",
+          createdAt: record["createdAt"],
+          updatedAt: record["createdAt"],
+          workbookId: record.id,
+          projectId: record["projectId"],
+          ownerId: record["ownerId"],
+          totalViewCount: "0"
+        })
+        put(rows(ctx, WORKBOOKS), { ...record, defaultViewId: view.id })
+      }
+    },
     updatable: ["name", "description", "showTabs", "encryptExtracts"],
     booleans: new Set(["showTabs", "encryptExtracts"]),
     fields: new Set(["name", "projectName", "ownerName", "tags", "createdAt", "updatedAt", "contentUrl", "showTabs", "id"])
