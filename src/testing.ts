@@ -205,4 +205,4 @@ export const seedContent = (
   options: FakeContent.SeedOptions = {}
 ): Effect.Effect<FakeContent.SeededContent, never, FakeTableau> =>
   Effect.flatMap(FakeTableau, (fake) =>
-    Effect.sync(() => FakeContent.seedContent(fake.state, options.siteId ?? fake.defaultSiteId, fake.adminUserId, options)))
+    Effect.promise(() => FakeContent.seedContent(fake.state, options.siteId ?? fake.defaultSiteId, fake.adminUserId, options)))

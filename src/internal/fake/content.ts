@@ -282,12 +282,12 @@ export interface SeededContent {
 const encoder = new TextEncoder()
 
 /** Fills a site with projects, workbooks (with views, a connection and a file), data sources and groups. */
-export const seedContent = (
+export const seedContent = async (
   state: FakeState,
   siteId: string,
   ownerId: string,
   options: SeedOptions = {}
-): SeededContent => {
+): Promise<SeededContent> => {
   const created = {
     projects: [] as Array<string>,
     workbooks: [] as Array<string>,
@@ -372,7 +372,7 @@ export const seedContent = (
       created.workbooks.push(id)
       created.views.push(...viewIds)
       created.workbookConnections.push(connection(`workbooks:${id}`, "postgres", "db.example.com"))
-      storeFile(state, WORKBOOKS, id, { content: storedFrom(encoder.encode(`PK fake workbook ${name}`)), fileName: `${contentUrl}.twbx` }, ownerId)
+      storeFile(state, WORKBOOKS, id, { content: await storedFrom(encoder.encode(`PK fake workbook ${name}`)), fileName: `${contentUrl}.twbx` }, ownerId)
     }
     for (let d = 1; d <= (options.datasourcesPerProject ?? 1); d++) {
       const id = state.newId()
@@ -393,7 +393,7 @@ export const seedContent = (
       })
       created.datasources.push(id)
       created.datasourceConnections.push(connection(`datasources:${id}`, "postgres", "warehouse.example.com", { id, name }))
-      storeFile(state, DATASOURCES, id, { content: storedFrom(encoder.encode(`PK fake datasource ${name}`)), fileName: `Datasource${p}_${d}.tdsx` }, ownerId)
+      storeFile(state, DATASOURCES, id, { content: await storedFrom(encoder.encode(`PK fake datasource ${name}`)), fileName: `Datasource${p}_${d}.tdsx` }, ownerId)
     }
   }
   return {

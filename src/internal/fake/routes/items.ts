@@ -234,7 +234,7 @@ export const itemRoutes = (kind: Kind, options: ItemOptions): ReadonlyArray<Rout
     }
     if (append && existing === undefined) throw notFound(kind.notFoundCode, kind.label, name)
     if (existing !== undefined) requireOwnerOrAdmin(ctx, existing)
-    const content = uploadSessionId === null ? storedFrom(filePart!.data) : takeUpload(ctx.state, ctx.auth.siteId, uploadSessionId)
+    const content = uploadSessionId === null ? await storedFrom(filePart!.data) : takeUpload(ctx.state, ctx.auth.siteId, uploadSessionId)
     const fileName = filePart?.filename ?? `${name}.${fileType}`
     const attributes: Record<string, string> = {}
     for (const key of p.attributes) {
