@@ -16,7 +16,7 @@
  * ```ts
  * import { it } from "@effect/vitest"
  * import { Sites } from "effect-tableau"
- * import { FakeTableau } from "effect-tableau/testing"
+ * import * as FakeTableau from "effect-tableau/testing"
  *
  * it.effect("lists sites", () =>
  *   Effect.gen(function*() {
