@@ -19,21 +19,29 @@ import * as Data from "effect/Data"
 import * as Redacted from "effect/Redacted"
 import type { UserId } from "./Ids.ts"
 
+const PasswordBase: ReturnType<typeof Data.TaggedClass<"Password">> = Data.TaggedClass("Password")
+
 /** Sign in with a username and password (optionally impersonating another user). Minimum API version: 2.0. */
-export class Password extends Data.TaggedClass("Password")<{
+export class Password extends PasswordBase<{
   readonly username: string
   readonly password: Redacted.Redacted<string>
   readonly impersonateUserId: UserId | undefined
 }> {}
 
+const PersonalAccessTokenBase: ReturnType<typeof Data.TaggedClass<"PersonalAccessToken">> = Data.TaggedClass(
+  "PersonalAccessToken"
+)
+
 /** Sign in with a personal access token (name and secret). Minimum API version: 3.6. */
-export class PersonalAccessToken extends Data.TaggedClass("PersonalAccessToken")<{
+export class PersonalAccessToken extends PersonalAccessTokenBase<{
   readonly name: string
   readonly secret: Redacted.Redacted<string>
 }> {}
 
+const JwtBase: ReturnType<typeof Data.TaggedClass<"Jwt">> = Data.TaggedClass("Jwt")
+
 /** Sign in with a JWT issued for a Tableau connected app. Minimum API version: 3.16. */
-export class Jwt extends Data.TaggedClass("Jwt")<{
+export class Jwt extends JwtBase<{
   readonly token: Redacted.Redacted<string>
 }> {}
 

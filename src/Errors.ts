@@ -27,6 +27,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
+import type { TaggedErrorOf } from "./internal/schema.ts"
 
 const apiFields = {
   /** The operation that failed, such as `"Sites.get"`. */
@@ -46,74 +47,130 @@ const describe = (e: { operation: string; status: number; code: string; summary:
     e.detail ? `: ${e.detail}` : ""
   }`
 
+const BadRequestBase: TaggedErrorOf<BadRequest, "BadRequest", typeof apiFields> = Schema.TaggedError<BadRequest>(
+  "effect-tableau/BadRequest"
+)("BadRequest", apiFields)
+
 /** The server refused the request as malformed (400xxx), or answered a 4xx this endpoint does not document. */
-export class BadRequest extends Schema.TaggedError<BadRequest>("effect-tableau/BadRequest")("BadRequest", apiFields) {
-  override get message() {
+export class BadRequest extends BadRequestBase {
+  override get message(): string {
     return describe(this)
   }
 }
 
-/** The auth token was refused (401xxx) even after one fresh sign-in. */
-export class Unauthorized extends Schema.TaggedError<Unauthorized>("effect-tableau/Unauthorized")(
+const UnauthorizedBase: TaggedErrorOf<
+  Unauthorized,
+  "Unauthorized",
+  typeof apiFields
+> = Schema.TaggedError<Unauthorized>("effect-tableau/Unauthorized")(
   "Unauthorized",
   apiFields
-) {
-  override get message() {
+)
+
+/** The auth token was refused (401xxx) even after one fresh sign-in. */
+export class Unauthorized extends UnauthorizedBase {
+  override get message(): string {
     return describe(this)
   }
 }
 
-/** Signing in failed: wrong credentials (401001), unknown site (401000 or 404000), disabled user. */
-export class SignInFailed extends Schema.TaggedError<SignInFailed>("effect-tableau/SignInFailed")(
+const SignInFailedBase: TaggedErrorOf<
+  SignInFailed,
+  "SignInFailed",
+  typeof apiFields
+> = Schema.TaggedError<SignInFailed>("effect-tableau/SignInFailed")(
   "SignInFailed",
   apiFields
-) {
-  override get message() {
+)
+
+/** Signing in failed: wrong credentials (401001), unknown site (401000 or 404000), disabled user. */
+export class SignInFailed extends SignInFailedBase {
+  override get message(): string {
     return describe(this)
   }
 }
+
+const ForbiddenBase: TaggedErrorOf<Forbidden, "Forbidden", typeof apiFields> = Schema.TaggedError<Forbidden>(
+  "effect-tableau/Forbidden"
+)("Forbidden", apiFields)
 
 /** The signed-in user may not do this (403xxx). */
-export class Forbidden extends Schema.TaggedError<Forbidden>("effect-tableau/Forbidden")("Forbidden", apiFields) {
-  override get message() {
+export class Forbidden extends ForbiddenBase {
+  override get message(): string {
     return describe(this)
   }
 }
+
+const NotFoundBase: TaggedErrorOf<NotFound, "NotFound", typeof apiFields> = Schema.TaggedError<NotFound>(
+  "effect-tableau/NotFound"
+)("NotFound", apiFields)
 
 /** The resource does not exist (404xxx). */
-export class NotFound extends Schema.TaggedError<NotFound>("effect-tableau/NotFound")("NotFound", apiFields) {
-  override get message() {
+export class NotFound extends NotFoundBase {
+  override get message(): string {
     return describe(this)
   }
 }
+
+const ConflictBase: TaggedErrorOf<Conflict, "Conflict", typeof apiFields> = Schema.TaggedError<Conflict>(
+  "effect-tableau/Conflict"
+)("Conflict", apiFields)
 
 /** The request conflicts with what exists, such as a duplicate name (409xxx). */
-export class Conflict extends Schema.TaggedError<Conflict>("effect-tableau/Conflict")("Conflict", apiFields) {
-  override get message() {
+export class Conflict extends ConflictBase {
+  override get message(): string {
     return describe(this)
   }
 }
 
-/** The server asked us to slow down (HTTP 429), and retries ran out. */
-export class RateLimited extends Schema.TaggedError<RateLimited>("effect-tableau/RateLimited")("RateLimited", {
+const rateLimitedFields = {
   ...apiFields,
   /** What `Retry-After` asked for, when the server sent it. */
-  retryAfter: Schema.optional(Schema.DurationFromSelf)
-}) {
-  override get message() {
+  retryAfter: Schema.optional(Schema.DurationFromSelf) as Schema.optional<typeof Schema.DurationFromSelf>
+}
+
+const RateLimitedBase: TaggedErrorOf<
+  RateLimited,
+  "RateLimited",
+  typeof rateLimitedFields
+> = Schema.TaggedError<RateLimited>("effect-tableau/RateLimited")(
+  "RateLimited",
+  rateLimitedFields
+)
+
+/** The server asked us to slow down (HTTP 429), and retries ran out. */
+export class RateLimited extends RateLimitedBase {
+  override get message(): string {
     return describe(this)
   }
 }
 
+const ServerErrorBase: TaggedErrorOf<ServerError, "ServerError", typeof apiFields> = Schema.TaggedError<ServerError>(
+  "effect-tableau/ServerError"
+)("ServerError", apiFields)
+
 /** The server failed (5xx), and retries, where allowed, ran out. */
-export class ServerError extends Schema.TaggedError<ServerError>("effect-tableau/ServerError")(
-  "ServerError",
-  apiFields
-) {
-  override get message() {
+export class ServerError extends ServerErrorBase {
+  override get message(): string {
     return describe(this)
   }
 }
+
+const transportErrorFields = {
+  operation: Schema.String,
+  reason: Schema.Literal("Timeout", "Connection") as Schema.Literal<["Timeout", "Connection"]>,
+  description: Schema.String,
+  maybeApplied: Schema.Boolean
+}
+
+const TransportErrorBase: TaggedErrorOf<
+  TransportError,
+  "TransportError",
+  typeof transportErrorFields
+> = Schema.TaggedError<TransportError>("effect-tableau/TransportError")(
+  "TransportError",
+  transportErrorFields
+)
 
 /**
  * The request did not complete: connection refused or reset, DNS, TLS, or
@@ -122,30 +179,15 @@ export class ServerError extends Schema.TaggedError<ServerError>("effect-tableau
  * non-idempotent request (POST) is never replayed, so check the server's
  * state before trying again.
  */
-export class TransportError extends Schema.TaggedError<TransportError>("effect-tableau/TransportError")(
-  "TransportError",
-  {
-    operation: Schema.String,
-    reason: Schema.Literal("Timeout", "Connection"),
-    description: Schema.String,
-    maybeApplied: Schema.Boolean
-  }
-) {
-  override get message() {
+export class TransportError extends TransportErrorBase {
+  override get message(): string {
     return `${this.operation} failed: ${this.reason}: ${this.description}${
       this.maybeApplied ? " (the server may have acted on the request; it was not replayed)" : ""
     }`
   }
 }
 
-/**
- * The answer did not have the shape Tableau documents: not XML (an HTML
- * error page from a proxy, say), a DOCTYPE or entity declaration (refused),
- * or a value that does not match the schema. `path` says where.
- */
-export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>(
-  "effect-tableau/ResponseDecodeError"
-)("ResponseDecodeError", {
+const responseDecodeErrorFields = {
   operation: Schema.String,
   status: Schema.Number,
   /** Where in the document the mismatch is, such as `tsResponse.site.name`. */
@@ -154,67 +196,128 @@ export class ResponseDecodeError extends Schema.TaggedError<ResponseDecodeError>
   issue: Schema.String,
   /** At most 512 characters of the body, with tokens masked. */
   excerpt: Schema.String
-}) {
-  override get message() {
+}
+
+const ResponseDecodeErrorBase: TaggedErrorOf<
+  ResponseDecodeError,
+  "ResponseDecodeError",
+  typeof responseDecodeErrorFields
+> = Schema.TaggedError<ResponseDecodeError>("effect-tableau/ResponseDecodeError")(
+  "ResponseDecodeError",
+  responseDecodeErrorFields
+)
+
+/**
+ * The answer did not have the shape Tableau documents: not XML (an HTML
+ * error page from a proxy, say), a DOCTYPE or entity declaration (refused),
+ * or a value that does not match the schema. `path` says where.
+ */
+export class ResponseDecodeError extends ResponseDecodeErrorBase {
+  override get message(): string {
     return `${this.operation}: unexpected response (HTTP ${this.status}) at ${this.path || "<root>"}: ${this.issue}`
   }
 }
 
-/** The request was refused before sending because Tableau would reject it (the seed's client-side checks). */
-export class InvalidRequest extends Schema.TaggedError<InvalidRequest>("effect-tableau/InvalidRequest")(
+const invalidRequestFields = {
+  operation: Schema.String,
+  reason: Schema.String
+}
+
+const InvalidRequestBase: TaggedErrorOf<
+  InvalidRequest,
   "InvalidRequest",
-  {
-    operation: Schema.String,
-    reason: Schema.String
-  }
-) {
-  override get message() {
+  typeof invalidRequestFields
+> = Schema.TaggedError<InvalidRequest>("effect-tableau/InvalidRequest")(
+  "InvalidRequest",
+  invalidRequestFields
+)
+
+/** The request was refused before sending because Tableau would reject it (the seed's client-side checks). */
+export class InvalidRequest extends InvalidRequestBase {
+  override get message(): string {
     return `${this.operation}: ${this.reason}`
   }
 }
 
-/** The call needs a newer REST API version than the session uses; nothing was sent. */
-export class UnsupportedApiVersion extends Schema.TaggedError<UnsupportedApiVersion>(
-  "effect-tableau/UnsupportedApiVersion"
-)("UnsupportedApiVersion", {
+const unsupportedApiVersionFields = {
   operation: Schema.String,
   required: Schema.String,
   actual: Schema.String
-}) {
-  override get message() {
+}
+
+const UnsupportedApiVersionBase: TaggedErrorOf<
+  UnsupportedApiVersion,
+  "UnsupportedApiVersion",
+  typeof unsupportedApiVersionFields
+> = Schema.TaggedError<UnsupportedApiVersion>("effect-tableau/UnsupportedApiVersion")(
+  "UnsupportedApiVersion",
+  unsupportedApiVersionFields
+)
+
+/** The call needs a newer REST API version than the session uses; nothing was sent. */
+export class UnsupportedApiVersion extends UnsupportedApiVersionBase {
+  override get message(): string {
     return `${this.operation} needs REST API ${this.required} or newer; the session uses ${this.actual}`
   }
 }
 
-/** A background job finished with an error (`finishCode` 1); `notes` are the job's status notes. */
-export class JobFailed extends Schema.TaggedError<JobFailed>("effect-tableau/JobFailed")("JobFailed", {
+const jobFailedFields = {
   jobId: Schema.String,
   jobType: Schema.String,
-  notes: Schema.Array(Schema.String)
-}) {
-  override get message() {
+  notes: Schema.Array(Schema.String) as Schema.Array$<typeof Schema.String>
+}
+
+const JobFailedBase: TaggedErrorOf<JobFailed, "JobFailed", typeof jobFailedFields> = Schema.TaggedError<JobFailed>(
+  "effect-tableau/JobFailed"
+)("JobFailed", jobFailedFields)
+
+/** A background job finished with an error (`finishCode` 1); `notes` are the job's status notes. */
+export class JobFailed extends JobFailedBase {
+  override get message(): string {
     return `job ${this.jobId} (${this.jobType}) failed${this.notes.length ? `: ${this.notes.join("; ")}` : ""}`
   }
 }
 
-/** A background job was cancelled (`finishCode` 2). */
-export class JobCancelled extends Schema.TaggedError<JobCancelled>("effect-tableau/JobCancelled")("JobCancelled", {
+const jobCancelledFields = {
   jobId: Schema.String,
   jobType: Schema.String,
-  notes: Schema.Array(Schema.String)
-}) {
-  override get message() {
+  notes: Schema.Array(Schema.String) as Schema.Array$<typeof Schema.String>
+}
+
+const JobCancelledBase: TaggedErrorOf<
+  JobCancelled,
+  "JobCancelled",
+  typeof jobCancelledFields
+> = Schema.TaggedError<JobCancelled>("effect-tableau/JobCancelled")(
+  "JobCancelled",
+  jobCancelledFields
+)
+
+/** A background job was cancelled (`finishCode` 2). */
+export class JobCancelled extends JobCancelledBase {
+  override get message(): string {
     return `job ${this.jobId} (${this.jobType}) was cancelled`
   }
 }
 
-/** `Jobs.wait` gave up before the job finished; the job may still complete on the server. */
-export class JobTimedOut extends Schema.TaggedError<JobTimedOut>("effect-tableau/JobTimedOut")("JobTimedOut", {
+const jobTimedOutFields = {
   jobId: Schema.String,
   /** The last progress the server reported, 0 to 100. */
   progress: Schema.Number
-}) {
-  override get message() {
+}
+
+const JobTimedOutBase: TaggedErrorOf<
+  JobTimedOut,
+  "JobTimedOut",
+  typeof jobTimedOutFields
+> = Schema.TaggedError<JobTimedOut>("effect-tableau/JobTimedOut")(
+  "JobTimedOut",
+  jobTimedOutFields
+)
+
+/** `Jobs.wait` gave up before the job finished; the job may still complete on the server. */
+export class JobTimedOut extends JobTimedOutBase {
+  override get message(): string {
     return `job ${this.jobId} did not finish in time (last progress ${this.progress}%)`
   }
 }

@@ -17,63 +17,66 @@
 import * as Schema from "effect/Schema"
 
 /** The shape every Tableau ID must have before it goes into a URL path. */
-const Luid = Schema.String.pipe(
+const Luid: Schema.filter<typeof Schema.String> = Schema.String.pipe(
   Schema.filter((s) => s.length > 0 && s.length <= 256 && !/[\s/\\?#%\u0000-\u001f\u007f]/.test(s) && s !== "." && s !== "..", {
     message: () => "a Tableau ID must be non-empty and contain no '/', '\\', '?', '#', '%', whitespace or control characters"
   })
 )
 
 /** Identifier of a site (the `id`, not the `contentUrl`). Minimum API version: 2.0. */
-export const SiteId = Luid.pipe(Schema.brand("SiteId"))
+export const SiteId: Schema.brand<typeof Luid, "SiteId"> = Luid.pipe(Schema.brand("SiteId"))
 /** @since 0.1.0 */
 export type SiteId = typeof SiteId.Type
 
 /** Identifier of a user. Minimum API version: 2.0. */
-export const UserId = Luid.pipe(Schema.brand("UserId"))
+export const UserId: Schema.brand<typeof Luid, "UserId"> = Luid.pipe(Schema.brand("UserId"))
 /** @since 0.1.0 */
 export type UserId = typeof UserId.Type
 
 /** Identifier of a group. Minimum API version: 2.0. */
-export const GroupId = Luid.pipe(Schema.brand("GroupId"))
+export const GroupId: Schema.brand<typeof Luid, "GroupId"> = Luid.pipe(Schema.brand("GroupId"))
 /** @since 0.1.0 */
 export type GroupId = typeof GroupId.Type
 
 /** Identifier of a group set. Minimum API version: 3.22. */
-export const GroupSetId = Luid.pipe(Schema.brand("GroupSetId"))
+export const GroupSetId: Schema.brand<typeof Luid, "GroupSetId"> = Luid.pipe(Schema.brand("GroupSetId"))
 /** @since 0.1.0 */
 export type GroupSetId = typeof GroupSetId.Type
 
 /** Identifier of a project. Minimum API version: 2.0. */
-export const ProjectId = Luid.pipe(Schema.brand("ProjectId"))
+export const ProjectId: Schema.brand<typeof Luid, "ProjectId"> = Luid.pipe(Schema.brand("ProjectId"))
 /** @since 0.1.0 */
 export type ProjectId = typeof ProjectId.Type
 
 /** Identifier of a workbook. Minimum API version: 2.0. */
-export const WorkbookId = Luid.pipe(Schema.brand("WorkbookId"))
+export const WorkbookId: Schema.brand<typeof Luid, "WorkbookId"> = Luid.pipe(Schema.brand("WorkbookId"))
 /** @since 0.1.0 */
 export type WorkbookId = typeof WorkbookId.Type
 
 /** Identifier of a view. Minimum API version: 2.0. */
-export const ViewId = Luid.pipe(Schema.brand("ViewId"))
+export const ViewId: Schema.brand<typeof Luid, "ViewId"> = Luid.pipe(Schema.brand("ViewId"))
 /** @since 0.1.0 */
 export type ViewId = typeof ViewId.Type
 
 /** Identifier of a published data source. Minimum API version: 2.0. */
-export const DatasourceId = Luid.pipe(Schema.brand("DatasourceId"))
+export const DatasourceId: Schema.brand<typeof Luid, "DatasourceId"> = Luid.pipe(Schema.brand("DatasourceId"))
 /** @since 0.1.0 */
 export type DatasourceId = typeof DatasourceId.Type
 
 /** Identifier of a connection of a workbook or data source. Minimum API version: 2.3. */
-export const ConnectionId = Luid.pipe(Schema.brand("ConnectionId"))
+export const ConnectionId: Schema.brand<typeof Luid, "ConnectionId"> = Luid.pipe(Schema.brand("ConnectionId"))
 /** @since 0.1.0 */
 export type ConnectionId = typeof ConnectionId.Type
 
 /** Identifier of a background job. Minimum API version: 2.2. */
-export const JobId = Luid.pipe(Schema.brand("JobId"))
+export const JobId: Schema.brand<typeof Luid, "JobId"> = Luid.pipe(Schema.brand("JobId"))
 /** @since 0.1.0 */
 export type JobId = typeof JobId.Type
 
 /** Identifier of a chunked file upload session. Minimum API version: 2.0. */
-export const UploadSessionId = Schema.String.pipe(Schema.minLength(1), Schema.brand("UploadSessionId"))
+export const UploadSessionId: Schema.brand<Schema.filter<typeof Schema.String>, "UploadSessionId"> = Schema.String.pipe(
+  Schema.minLength(1),
+  Schema.brand("UploadSessionId")
+)
 /** @since 0.1.0 */
 export type UploadSessionId = typeof UploadSessionId.Type

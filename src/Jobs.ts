@@ -13,44 +13,79 @@ import type { CommonError, NotFound } from "./Errors.ts"
 import { JobCancelled, JobFailed, JobTimedOut } from "./Errors.ts"
 import { JobId } from "./Ids.ts"
 import * as Endpoint from "./internal/endpoint.ts"
-import { ArrayOf, DateFromString, IntFromString, OpenLiteral, Text } from "./internal/schema.ts"
+import {
+  ArrayOf,
+  type ClassOf,
+  IntFromString,
+  OpenLiteral,
+  OptionalDate,
+  OptionalInt,
+  OptionalString,
+  OptionalText,
+  StringOrEmpty
+} from "./internal/schema.ts"
 import type { TableauSession } from "./TableauSession.ts"
 
 /** How a job ended: 0 success, 1 failure, 2 cancelled. */
 export const FinishCode = { Success: 0, Failed: 1, Cancelled: 2 } as const
 
 /** A job's mode. */
-export const JobMode = OpenLiteral("Asynchronous", "Synchronous")
+export const JobMode: OpenLiteral<"Asynchronous" | "Synchronous"> = OpenLiteral("Asynchronous", "Synchronous")
 /** @since 0.1.0 */
 export type JobMode = typeof JobMode.Type
 
-/** `<statusNote type value text/>`: what a job reports about its progress or failure. */
-export class StatusNote extends Schema.Class<StatusNote>("StatusNote")({
-  type: Schema.optional(Schema.String),
-  value: Schema.optional(Schema.String),
-  text: Schema.optional(Schema.String)
-}) {}
+const StatusNoteFields = {
+  type: OptionalString,
+  value: OptionalString,
+  text: OptionalString
+}
 
-/** A background job. `finishCode` is set once it has finished. */
-export class JobItem extends Schema.Class<JobItem>("JobItem")({
+const StatusNoteBase: ClassOf<StatusNote, typeof StatusNoteFields> = Schema.Class<StatusNote>("StatusNote")(
+  StatusNoteFields
+)
+
+/** `<statusNote type value text/>`: what a job reports about its progress or failure. */
+export class StatusNote extends StatusNoteBase {}
+
+type StatusNoteEncoded = Schema.Schema.Encoded<typeof StatusNote>
+
+/** `<statusNotes>`: its `statusNote` elements, or `""` when empty. */
+const StatusNotes: Schema.Union<[
+  Schema.Literal<[""]>,
+  Schema.Struct<{
+    statusNote: Schema.optional<
+      Schema.Schema<ReadonlyArray<StatusNote>, ReadonlyArray<StatusNoteEncoded> | StatusNoteEncoded | "">
+    >
+  }>
+]> = Schema.Union(Schema.Literal(""), Schema.Struct({ statusNote: Schema.optional(ArrayOf(StatusNote)) }))
+
+const JobItemFields = {
   id: JobId,
   /** Such as `RefreshExtract`, `UserImport`, `PublishWorkbook`, `GroupSync`. */
-  type: Schema.optionalWith(Schema.String, { default: () => "" }),
-  mode: Schema.optional(JobMode),
+  type: StringOrEmpty,
+  mode: Schema.optional(JobMode) as Schema.optional<typeof JobMode>,
   /** 0 to 100. */
-  progress: Schema.optionalWith(IntFromString, { default: () => 0 }),
-  createdAt: Schema.optional(DateFromString),
-  startedAt: Schema.optional(DateFromString),
-  completedAt: Schema.optional(DateFromString),
+  progress: Schema.optionalWith(IntFromString, { default: () => 0 }) as Schema.optionalWith<
+    typeof IntFromString,
+    { default: () => number }
+  >,
+  createdAt: OptionalDate,
+  startedAt: OptionalDate,
+  completedAt: OptionalDate,
   /** 0 success, 1 failed, 2 cancelled; absent while running. */
-  finishCode: Schema.optional(IntFromString),
-  statusNotes: Schema.optionalWith(
-    Schema.Union(Schema.Literal(""), Schema.Struct({ statusNote: Schema.optional(ArrayOf(StatusNote)) })),
-    { default: () => "" as const }
-  ),
+  finishCode: OptionalInt,
+  statusNotes: Schema.optionalWith(StatusNotes, { default: () => "" as const }) as Schema.optionalWith<
+    typeof StatusNotes,
+    { default: () => "" }
+  >,
   /** Free-text notes (failures of user imports, for example). */
-  notes: Schema.optional(Text)
-}) {
+  notes: OptionalText
+}
+
+const JobItemBase: ClassOf<JobItem, typeof JobItemFields> = Schema.Class<JobItem>("JobItem")(JobItemFields)
+
+/** A background job. `finishCode` is set once it has finished. */
+export class JobItem extends JobItemBase {
   /** Whether the job has finished (in any way). */
   get finished(): boolean {
     return this.finishCode !== undefined || this.completedAt !== undefined

@@ -24,7 +24,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import { IntFromString } from "./internal/schema.ts"
+import { type ClassOf, IntFromString } from "./internal/schema.ts"
 
 /** Tableau's filter operators. */
 export type Operator = "eq" | "gt" | "gte" | "lt" | "lte" | "in" | "has" | "cieq"
@@ -123,12 +123,18 @@ export const toQuery = (options: PageOptions | undefined): Record<string, string
   fields: options?.fields && options.fields.length > 0 ? options.fields.join(",") : undefined
 })
 
-/** Tableau's `<pagination pageNumber pageSize totalAvailable/>`. */
-export class Pagination extends Schema.Class<Pagination>("Pagination")({
+const PaginationFields = {
   pageNumber: IntFromString,
   pageSize: IntFromString,
   totalAvailable: IntFromString
-}) {}
+}
+
+const PaginationBase: ClassOf<Pagination, typeof PaginationFields> = Schema.Class<Pagination>("Pagination")(
+  PaginationFields
+)
+
+/** Tableau's `<pagination pageNumber pageSize totalAvailable/>`. */
+export class Pagination extends PaginationBase {}
 
 /** One page of a list endpoint: its items and, when the server sent it, the pagination. */
 export interface Page<A> {

@@ -14,61 +14,76 @@ import type { CommonError, Conflict, NotFound } from "./Errors.ts"
 import { InvalidRequest } from "./Errors.ts"
 import { SiteId } from "./Ids.ts"
 import * as Endpoint from "./internal/endpoint.ts"
-import { BooleanFromString, IntFromString, OpenLiteral } from "./internal/schema.ts"
+import {
+  type ClassOf,
+  OpenLiteral,
+  OptionalBoolean,
+  OptionalInt,
+  OptionalString,
+  StringOrEmpty
+} from "./internal/schema.ts"
 import * as Xml from "./internal/xml.ts"
 import type { Page, PageOptions, StreamOptions } from "./RequestOptions.ts"
 import type { TableauSession } from "./TableauSession.ts"
 
 /** Who may add and remove users on a site. */
-export const AdminMode = OpenLiteral("ContentAndUsers", "ContentOnly")
+export const AdminMode: OpenLiteral<"ContentAndUsers" | "ContentOnly"> = OpenLiteral("ContentAndUsers", "ContentOnly")
 /** @since 0.1.0 */
 export type AdminMode = typeof AdminMode.Type
 
 /** Whether a site is usable. */
-export const SiteState = OpenLiteral("Active", "Suspended")
+export const SiteState: OpenLiteral<"Active" | "Suspended"> = OpenLiteral("Active", "Suspended")
 /** @since 0.1.0 */
 export type SiteState = typeof SiteState.Type
 
-/** `<usage numUsers storage/>`, sent when `includeUsage` is asked for. */
-export class SiteUsage extends Schema.Class<SiteUsage>("SiteUsage")({
-  numUsers: Schema.optional(IntFromString),
+const SiteUsageFields = {
+  numUsers: OptionalInt,
   /** Storage used, in megabytes. */
-  storage: Schema.optional(IntFromString)
-}) {}
+  storage: OptionalInt
+}
+
+const SiteUsageBase: ClassOf<SiteUsage, typeof SiteUsageFields> = Schema.Class<SiteUsage>("SiteUsage")(SiteUsageFields)
+
+/** `<usage numUsers storage/>`, sent when `includeUsage` is asked for. */
+export class SiteUsage extends SiteUsageBase {}
+
+const SiteItemFields = {
+  id: SiteId,
+  name: Schema.String,
+  /** The site's URL name (`""` for the default site). */
+  contentUrl: StringOrEmpty,
+  adminMode: Schema.optional(AdminMode) as Schema.optional<typeof AdminMode>,
+  state: Schema.optional(SiteState) as Schema.optional<typeof SiteState>,
+  userQuota: OptionalInt,
+  /** Storage quota in megabytes. */
+  storageQuota: OptionalInt,
+  disableSubscriptions: OptionalBoolean,
+  subscribeOthersEnabled: OptionalBoolean,
+  revisionHistoryEnabled: OptionalBoolean,
+  /** Revisions kept per workbook or data source (-1: unlimited). */
+  revisionLimit: OptionalInt,
+  statusReason: OptionalString,
+  guestAccessEnabled: OptionalBoolean,
+  commentingEnabled: OptionalBoolean,
+  flowsEnabled: OptionalBoolean,
+  catalogingEnabled: OptionalBoolean,
+  cacheWarmupEnabled: OptionalBoolean,
+  dataAccelerationMode: OptionalString,
+  extractEncryptionMode: OptionalString,
+  askDataMode: OptionalString,
+  tierCreatorCapacity: OptionalInt,
+  tierExplorerCapacity: OptionalInt,
+  tierViewerCapacity: OptionalInt,
+  usage: Schema.optional(SiteUsage) as Schema.optional<typeof SiteUsage>
+}
+
+const SiteItemBase: ClassOf<SiteItem, typeof SiteItemFields> = Schema.Class<SiteItem>("SiteItem")(SiteItemFields)
 
 /**
  * A site, with every attribute of TSC's `SiteItem` and the ones current
  * servers send. Attributes this version does not know are ignored.
  */
-export class SiteItem extends Schema.Class<SiteItem>("SiteItem")({
-  id: SiteId,
-  name: Schema.String,
-  /** The site's URL name (`""` for the default site). */
-  contentUrl: Schema.optionalWith(Schema.String, { default: () => "" }),
-  adminMode: Schema.optional(AdminMode),
-  state: Schema.optional(SiteState),
-  userQuota: Schema.optional(IntFromString),
-  /** Storage quota in megabytes. */
-  storageQuota: Schema.optional(IntFromString),
-  disableSubscriptions: Schema.optional(BooleanFromString),
-  subscribeOthersEnabled: Schema.optional(BooleanFromString),
-  revisionHistoryEnabled: Schema.optional(BooleanFromString),
-  /** Revisions kept per workbook or data source (-1: unlimited). */
-  revisionLimit: Schema.optional(IntFromString),
-  statusReason: Schema.optional(Schema.String),
-  guestAccessEnabled: Schema.optional(BooleanFromString),
-  commentingEnabled: Schema.optional(BooleanFromString),
-  flowsEnabled: Schema.optional(BooleanFromString),
-  catalogingEnabled: Schema.optional(BooleanFromString),
-  cacheWarmupEnabled: Schema.optional(BooleanFromString),
-  dataAccelerationMode: Schema.optional(Schema.String),
-  extractEncryptionMode: Schema.optional(Schema.String),
-  askDataMode: Schema.optional(Schema.String),
-  tierCreatorCapacity: Schema.optional(IntFromString),
-  tierExplorerCapacity: Schema.optional(IntFromString),
-  tierViewerCapacity: Schema.optional(IntFromString),
-  usage: Schema.optional(SiteUsage)
-}) {}
+export class SiteItem extends SiteItemBase {}
 
 /** Settings of a site, for `create` and `update`. */
 export interface SiteFields {
@@ -174,14 +189,7 @@ export const get = (
  * ```
  */
 export const getByName = (name: string): Effect.Effect<SiteItem, CommonError | NotFound, TableauSession> =>
-  Endpoint.call({
-    operation: "Sites.getByName",
-    method: "GET",
-    scope: "server",
-    path: Endpoint.path`sites/${name}`,
-    query: { key: "name" },
-    errors: ["NotFound"]
-  }, site)
+  getByKey("Sites.getByName", "name", name)
 
 /**
  * Reads the site with this content URL. REST:
@@ -196,13 +204,16 @@ export const getByName = (name: string): Effect.Effect<SiteItem, CommonError | N
  */
 export const getByContentUrl = (
   contentUrl: string
-): Effect.Effect<SiteItem, CommonError | NotFound, TableauSession> =>
+): Effect.Effect<SiteItem, CommonError | NotFound, TableauSession> => getByKey("Sites.getByContentUrl", "contentUrl", contentUrl)
+
+/** `GET /api/{v}/sites/{value}?key=name|contentUrl`. */
+const getByKey = (operation: string, key: "name" | "contentUrl", value: string) =>
   Endpoint.call({
-    operation: "Sites.getByContentUrl",
+    operation,
     method: "GET",
     scope: "server",
-    path: Endpoint.path`sites/${contentUrl}`,
-    query: { key: "contentUrl" },
+    path: Endpoint.path`sites/${value}`,
+    query: { key },
     errors: ["NotFound"]
   }, site)
 

@@ -89,11 +89,8 @@ export interface Settings extends SignIn.Settings {
 /** The errors of signing in. */
 export type SignInError = SignInFailed | CommonError
 
-/**
- * The session service. Endpoints read it; most programs only provide it
- * with {@link layer} or {@link layerConfig}.
- */
-export class TableauSession extends Context.Tag("effect-tableau/TableauSession")<TableauSession, {
+/** The operations of a {@link TableauSession}. */
+export interface Service {
   /** Base URL without a trailing slash. */
   readonly server: string
   /** The REST API version in use, such as `"3.21"`. */
@@ -107,7 +104,17 @@ export class TableauSession extends Context.Tag("effect-tableau/TableauSession")
   readonly reauthenticate: (stale: SignedIn) => Effect.Effect<SignedIn, SignInError>
   /** Switches the session to another site (`POST /api/{v}/auth/switchSite`). */
   readonly switchSite: (contentUrl: string) => Effect.Effect<SignedIn, SignInError>
-}>() {}
+}
+
+const TableauSessionBase: Context.TagClass<TableauSession, "effect-tableau/TableauSession", Service> = Context.Tag(
+  "effect-tableau/TableauSession"
+)<TableauSession, Service>()
+
+/**
+ * The session service. Endpoints read it; most programs only provide it
+ * with {@link layer} or {@link layerConfig}.
+ */
+export class TableauSession extends TableauSessionBase {}
 
 const DEFAULT_TIMEOUT = Duration.seconds(30)
 /** The API version servers before 10.1 (no `serverinfo`) are addressed with. */
@@ -270,11 +277,18 @@ export const current: Effect.Effect<SignedIn, never, TableauSession> = Effect.fl
 export const switchSite = (contentUrl: string): Effect.Effect<SignedIn, SignInError, TableauSession> =>
   Effect.flatMap(TableauSession, (session) => session.switchSite(contentUrl))
 
-/** Per-call overrides of the session's settings. */
-export class CallSettings extends Context.Tag("effect-tableau/CallSettings")<CallSettings, {
+/** Per-call overrides of the session's settings (see {@link CallSettings}). */
+export interface CallOverrides {
   readonly timeout?: Duration.DurationInput | undefined
   readonly retry?: RetryPolicy | false | undefined
-}>() {}
+}
+
+const CallSettingsBase: Context.TagClass<CallSettings, "effect-tableau/CallSettings", CallOverrides> = Context.Tag(
+  "effect-tableau/CallSettings"
+)<CallSettings, CallOverrides>()
+
+/** Per-call overrides of the session's settings. */
+export class CallSettings extends CallSettingsBase {}
 
 /** Reads the per-call overrides, if any. */
 export const callSettings: Effect.Effect<Option.Option<CallSettings["Type"]>> = Effect.serviceOption(CallSettings)
@@ -293,10 +307,14 @@ const override = (patch: CallSettings["Type"]) =>
  * Sites.list().pipe(Stream.runCollect, TableauSession.withRetryPolicy(false))
  * ```
  */
-export const withRetryPolicy = (policy: RetryPolicy | false) => override({ retry: policy })
+export const withRetryPolicy = (
+  policy: RetryPolicy | false
+): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R> => override({ retry: policy })
 
 /** Runs an effect with another request timeout for every request it makes. */
-export const withTimeout = (timeout: Duration.DurationInput) => override({ timeout })
+export const withTimeout = (
+  timeout: Duration.DurationInput
+): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R> => override({ timeout })
 
 /** {@link withRetryPolicy} for a Stream. */
 export const withRetryPolicyStream = (policy: RetryPolicy | false) =>

@@ -16,7 +16,7 @@
  * ```ts
  * import { it } from "@effect/vitest"
  * import { Sites } from "effect-tableau"
- * import { FakeTableau } from "effect-tableau/testing"
+ * import * as FakeTableau from "effect-tableau/testing"
  *
  * it.effect("lists sites", () =>
  *   Effect.gen(function*() {
@@ -34,10 +34,12 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as Credentials from "./Credentials.ts"
+import * as FakeContent from "./internal/fake/content.ts"
 import { routes } from "./internal/fake/routes/index.ts"
 import * as Server from "./internal/fake/server.ts"
 import * as Session from "./TableauSession.ts"
 
+export type { SeedOptions, SeededContent } from "./internal/fake/content.ts"
 export type {
   FakeOptions,
   FakeServer,
@@ -50,11 +52,11 @@ export type {
 /** The base URL the in-memory fake answers on. */
 export const FAKE_URL = "http://fake-tableau.test"
 
+const FakeTableauBase: Context.TagClass<FakeTableau, "effect-tableau/testing/FakeTableau", Server.FakeServer> = Context
+  .Tag("effect-tableau/testing/FakeTableau")<FakeTableau, Server.FakeServer>()
+
 /** The running fake server: its state, fault plan, script and request log. */
-export class FakeTableau extends Context.Tag("effect-tableau/testing/FakeTableau")<
-  FakeTableau,
-  Server.FakeServer
->() {}
+export class FakeTableau extends FakeTableauBase {}
 
 /**
  * Creates a fake server (not yet reachable: see {@link layer} and
@@ -186,3 +188,21 @@ export const requests: Effect.Effect<ReadonlyArray<Server.LogEntry>, never, Fake
   FakeTableau,
   (fake) => [...fake.log]
 )
+
+/**
+ * Fills the fake's default site (or `options.siteId`) with content owned by
+ * the admin: projects (the first named "Default"), workbooks with views, a
+ * connection and a stored file, data sources with a connection and a file,
+ * and groups. Returns the IDs it created.
+ *
+ * @example
+ * ```ts
+ * const seeded = yield* FakeTableau.seedContent({ projects: 3, workbooksPerProject: 5 })
+ * const wb = yield* Workbooks.get(Ids.WorkbookId.make(seeded.workbooks[0]!))
+ * ```
+ */
+export const seedContent = (
+  options: FakeContent.SeedOptions = {}
+): Effect.Effect<FakeContent.SeededContent, never, FakeTableau> =>
+  Effect.flatMap(FakeTableau, (fake) =>
+    Effect.promise(() => FakeContent.seedContent(fake.state, options.siteId ?? fake.defaultSiteId, fake.adminUserId, options)))

@@ -7,8 +7,46 @@
  */
 import * as Schema from "effect/Schema"
 
+/**
+ * The type of a `Schema.Class` base with these fields. JSR's fast check
+ * cannot infer a class's superclass expression, so every schema class is
+ * written as a typed base constant plus the class:
+ *
+ * ```ts
+ * const SiteUsageFields = { numUsers: OptionalInt }
+ * const SiteUsageBase: ClassOf<SiteUsage, typeof SiteUsageFields> = Schema.Class<SiteUsage>("SiteUsage")(
+ *   SiteUsageFields
+ * )
+ * export class SiteUsage extends SiteUsageBase {}
+ * ```
+ *
+ * Field values must be identifiers or typed expressions (`Schema.optional(X) as Schema.optional<typeof X>`).
+ */
+export type ClassOf<Self, Fields extends Schema.Struct.Fields> = Schema.Class<
+  Self,
+  Fields,
+  Schema.Struct.Encoded<Fields>,
+  Schema.Struct.Context<Fields>,
+  Schema.Struct.Constructor<Fields>,
+  {},
+  {}
+>
+
+/** The type of a `Schema.TaggedError` base with this tag and fields (see {@link ClassOf}). */
+export type TaggedErrorOf<Self, Tag extends string, Fields extends Schema.Struct.Fields> = Schema.TaggedErrorClass<
+  Self,
+  Tag,
+  { readonly _tag: Schema.tag<Tag> } & Fields
+>
+
+/** An open literal union type: the known values, or any other string. */
+export type OpenLiteral<L extends string> = Schema.Schema<L | (string & {}), string>
+
 /** `"true"` / `"false"` on the wire, a boolean in the program. */
-export const BooleanFromString = Schema.transform(
+export const BooleanFromString: Schema.transform<
+  Schema.Literal<["true", "false", "True", "False"]>,
+  typeof Schema.Boolean
+> = Schema.transform(
   Schema.Literal("true", "false", "True", "False"),
   Schema.Boolean,
   {
@@ -34,7 +72,7 @@ export const DateFromString: Schema.Schema<Date, string> = Schema.Date
  */
 export const OpenLiteral = <const L extends ReadonlyArray<string>>(
   ...literals: L
-): Schema.Schema<L[number] | (string & {}), string> =>
+): OpenLiteral<L[number]> =>
   Schema.Union(Schema.Literal(...literals), Schema.String) as unknown as Schema.Schema<
     L[number] | (string & {}),
     string
@@ -87,3 +125,24 @@ export const Text: Schema.Schema<string, unknown> = Schema.Union(
     { strict: true, decode: (s) => s["#text"], encode: (s) => ({ "#text": s }) }
   )
 ) as unknown as Schema.Schema<string, unknown>
+
+/** `Schema.optional(Schema.String)`, typed for JSR's fast check. */
+export const OptionalString: Schema.optional<typeof Schema.String> = Schema.optional(Schema.String)
+
+/** `Schema.optional(BooleanFromString)`, typed for JSR's fast check. */
+export const OptionalBoolean: Schema.optional<typeof BooleanFromString> = Schema.optional(BooleanFromString)
+
+/** `Schema.optional(IntFromString)`, typed for JSR's fast check. */
+export const OptionalInt: Schema.optional<typeof IntFromString> = Schema.optional(IntFromString)
+
+/** `Schema.optional(DateFromString)`, typed for JSR's fast check. */
+export const OptionalDate: Schema.optional<typeof DateFromString> = Schema.optional(DateFromString)
+
+/** `Schema.optional(Text)`, typed for JSR's fast check. */
+export const OptionalText: Schema.optional<typeof Text> = Schema.optional(Text)
+
+/** An optional string attribute that decodes to `""` when absent, typed for JSR's fast check. */
+export const StringOrEmpty: Schema.optionalWith<typeof Schema.String, { default: () => string }> = Schema.optionalWith(
+  Schema.String,
+  { default: () => "" }
+)

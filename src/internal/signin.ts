@@ -12,7 +12,7 @@ import * as Schema from "effect/Schema"
 import type { Credentials } from "../Credentials.ts"
 import type { CommonError, NotFound, SignInFailed } from "../Errors.ts"
 import { SiteId, UserId } from "../Ids.ts"
-import { Text } from "./schema.ts"
+import { type ClassOf, OptionalString, Text } from "./schema.ts"
 import * as Transport from "./transport.ts"
 import * as Xml from "./xml.ts"
 
@@ -23,21 +23,38 @@ export interface Settings {
 }
 
 /** `<productVersion build="...">2023.1.0</productVersion>` */
-const ProductVersion = Schema.Union(
+const ProductVersion: Schema.Union<[
+  Schema.Struct<{ "#text": typeof Schema.String; build: Schema.optional<typeof Schema.String> }>,
+  typeof Schema.String
+]> = Schema.Union(
   Schema.Struct({ "#text": Schema.String, build: Schema.optional(Schema.String) }),
   Schema.String
 )
 
-/** The build and version information of a Tableau Server or Tableau Cloud. */
-export class ServerInfoItem extends Schema.Class<ServerInfoItem>("ServerInfoItem")({
-  productVersion: Schema.transform(ProductVersion, Schema.String, {
+/** The version text of `<productVersion>`, with or without its `build` attribute. */
+const ProductVersionText: Schema.transform<typeof ProductVersion, typeof Schema.String> = Schema.transform(
+  ProductVersion,
+  Schema.String,
+  {
     strict: false,
     decode: (v) => (typeof v === "string" ? v : v["#text"]),
     encode: (v) => v
-  }),
-  buildNumber: Schema.optional(Schema.String),
+  }
+)
+
+const ServerInfoItemFields = {
+  productVersion: ProductVersionText,
+  buildNumber: OptionalString,
   restApiVersion: Text
-}) {}
+}
+
+const ServerInfoItemBase: ClassOf<
+  ServerInfoItem,
+  typeof ServerInfoItemFields
+> = Schema.Class<ServerInfoItem>("ServerInfoItem")(ServerInfoItemFields)
+
+/** The build and version information of a Tableau Server or Tableau Cloud. */
+export class ServerInfoItem extends ServerInfoItemBase {}
 
 const ServerInfoResponse = Schema.Struct({
   tsResponse: Schema.Struct({

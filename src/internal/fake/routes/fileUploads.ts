@@ -9,7 +9,6 @@
  *
  * @internal
  */
-import { sha256, type Digest } from "../digest.ts"
 import * as Multipart from "../multipart.ts"
 import type { Context, FakeState, Route } from "../server.ts"
 import { extension } from "../server.ts"
@@ -34,11 +33,20 @@ interface Session {
   held: Array<Uint8Array> | undefined
 }
 
+/** An incremental SHA-256 (implemented in `../digest.ts`). */
+interface Digest {
+  readonly update: (bytes: Uint8Array) => void
+  readonly hex: () => string
+}
+
+/** A fresh SHA-256; `node:crypto` is loaded on first use so the fake loads anywhere. */
+const sha256 = async (): Promise<Digest> => (await import("../digest.ts")).sha256()
+
 const sessions = (state: FakeState) => extension(state, "fileUploads", () => new Map<string, Session>())
 
 /** Accumulates content: size, digest and (while small) bytes. */
-export const accumulator = () => {
-  const digest = sha256()
+export const accumulator = async () => {
+  const digest = await sha256()
   let size = 0
   let held: Array<Uint8Array> | undefined = []
   return {
@@ -55,8 +63,8 @@ export const accumulator = () => {
 }
 
 /** Content from bytes already in hand (a single-request publish). */
-export const storedFrom = (bytes: Uint8Array): StoredContent => {
-  const acc = accumulator()
+export const storedFrom = async (bytes: Uint8Array): Promise<StoredContent> => {
+  const acc = await accumulator()
   acc.add(bytes)
   return acc.done()
 }
@@ -73,9 +81,9 @@ export const takeUpload = (state: FakeState, siteId: string, uploadSessionId: st
 
 const megabytes = (size: number) => String(Math.floor(size / (1024 * 1024)))
 
-const initiate = (ctx: Context) => {
+const initiate = async (ctx: Context) => {
   const id = `${Math.floor(ctx.state.now() / 1000)}:${ctx.state.newId().replace(/-/g, "").toUpperCase()}-0:0`
-  sessions(ctx.state).set(id, { siteId: ctx.auth.siteId, size: 0, chunks: 0, digest: sha256(), held: [] })
+  sessions(ctx.state).set(id, { siteId: ctx.auth.siteId, size: 0, chunks: 0, digest: await sha256(), held: [] })
   return xml(element("fileUpload", { uploadSessionId: id, fileSize: "0" }), 201)
 }
 

@@ -1,0 +1,344 @@
+/**
+ * Published data sources: read, update (owner, project, certification),
+ * delete, download and refresh them, list and update their connections
+ * (TSC's `datasources`).
+ *
+ * @since 0.1.0
+ */
+import type * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import type * as Stream from "effect/Stream"
+import type { ConnectionItem, ConnectionUpdate } from "./Connections.ts"
+import type { RevisionItem } from "./Content.ts"
+import * as Content from "./Content.ts"
+import { OwnerReference, ProjectReference } from "./Content.ts"
+import type { CommonError, Conflict, NotFound, UnsupportedApiVersion } from "./Errors.ts"
+import type { ConnectionId, ProjectId, UserId } from "./Ids.ts"
+import { DatasourceId } from "./Ids.ts"
+import type { DownloadOptions } from "./internal/content.ts"
+import { connectionsOf, downloadOf, refreshOf, revisionsOf, updateConnectionOf } from "./internal/content.ts"
+import * as Endpoint from "./internal/endpoint.ts"
+import * as Publish from "./internal/publish.ts"
+import { BooleanFromString, DateFromString, IntFromString } from "./internal/schema.ts"
+import * as Xml from "./internal/xml.ts"
+import { JobItem } from "./Jobs.ts"
+import type { Page, PageOptions, StreamOptions } from "./RequestOptions.ts"
+import { TagLabels } from "./Tags.ts"
+import type { TableauSession } from "./TableauSession.ts"
+
+export type { DownloadOptions } from "./internal/content.ts"
+
+/** A published data source (`<datasource>`). */
+export class DatasourceItem extends Schema.Class<DatasourceItem>("DatasourceItem")({
+  id: DatasourceId,
+  name: Schema.String,
+  contentUrl: Schema.optional(Schema.String),
+  /** The data source type (TSC's `datasource_type`), such as `sqlserver` or `excel-direct`. */
+  type: Schema.optional(Schema.String),
+  description: Schema.optional(Schema.String),
+  webpageUrl: Schema.optional(Schema.String),
+  createdAt: Schema.optional(DateFromString),
+  updatedAt: Schema.optional(DateFromString),
+  isCertified: Schema.optional(BooleanFromString),
+  certificationNote: Schema.optional(Schema.String),
+  encryptExtracts: Schema.optional(BooleanFromString),
+  hasExtracts: Schema.optional(BooleanFromString),
+  useRemoteQueryAgent: Schema.optional(BooleanFromString),
+  /** Size in megabytes. */
+  size: Schema.optional(IntFromString),
+  project: Schema.optional(ProjectReference),
+  owner: Schema.optional(OwnerReference),
+  tags: Schema.optionalWith(TagLabels, { default: () => [] })
+}) {}
+
+/** What `update` changes; what is left out stays as it is. */
+export interface DatasourceFields {
+  readonly name?: string | undefined
+  /** Moves the data source to another project. */
+  readonly projectId?: ProjectId | undefined
+  /** Gives the data source to another user. */
+  readonly ownerId?: UserId | undefined
+  readonly isCertified?: boolean | undefined
+  readonly certificationNote?: string | undefined
+  readonly encryptExtracts?: boolean | undefined
+}
+
+const datasource = Endpoint.one("datasource", DatasourceItem)
+const datasources = Endpoint.items("datasources", "datasource", DatasourceItem)
+const listSpec: Endpoint.Spec = { operation: "Datasources.list", method: "GET", path: Endpoint.path`datasources`, errors: [] }
+
+/**
+ * Reads one data source (TSC's `get_by_id`). REST:
+ * `GET /api/{v}/sites/{siteId}/datasources/{datasourceId}`. Fails with
+ * `NotFound` (404012) or a `CommonError`. Minimum API version: 2.0.
+ *
+ * @example
+ * ```ts
+ * const ds = yield* Datasources.get(datasourceId)
+ * ```
+ */
+export const get = (
+  datasourceId: DatasourceId
+): Effect.Effect<DatasourceItem, CommonError | NotFound, TableauSession> =>
+  Endpoint.call({
+    operation: "Datasources.get",
+    method: "GET",
+    path: Endpoint.path`datasources/${datasourceId}`,
+    errors: ["NotFound"]
+  }, datasource)
+
+/**
+ * Reads one page of the data sources of the site (TSC's
+ * `datasources.get`). REST: `GET /api/{v}/sites/{siteId}/datasources`.
+ * Filter and sort fields include `name`, `projectName`, `ownerName`,
+ * `type`, `isCertified`, `tags`. Fails with a `CommonError`. Minimum API
+ * version: 2.0.
+ *
+ * @example
+ * ```ts
+ * const { items, pagination } = yield* Datasources.getPage({ pageSize: 20 })
+ * ```
+ */
+export const getPage = (options?: PageOptions): Effect.Effect<Page<DatasourceItem>, CommonError, TableauSession> =>
+  Endpoint.page(listSpec, datasources, options)
+
+/**
+ * Every data source of the site, as a Stream over all pages. REST:
+ * `GET /api/{v}/sites/{siteId}/datasources`. Fails with a `CommonError`.
+ * Minimum API version: 2.0.
+ *
+ * @example
+ * ```ts
+ * const certified = Datasources.list({ filter: [RequestOptions.eq("isCertified", true)] })
+ * ```
+ */
+export const list = (options?: StreamOptions): Stream.Stream<DatasourceItem, CommonError, TableauSession> =>
+  Endpoint.stream(listSpec, datasources, options)
+
+/**
+ * Changes a data source: name, owner, project, certification, extract
+ * encryption. REST: `PUT /api/{v}/sites/{siteId}/datasources/{datasourceId}`.
+ * Fails with `NotFound` (404012 data source, 404005 project, 404002
+ * owner), `Conflict` (409006, the name is taken in the target project),
+ * `Forbidden` or a `CommonError`. Minimum API version: 2.0
+ * (certification: 2.3).
+ *
+ * @example
+ * ```ts
+ * const certified = yield* Datasources.update(datasourceId, { isCertified: true, certificationNote: "Reviewed" })
+ * ```
+ */
+export const update = (
+  datasourceId: DatasourceId,
+  changes: DatasourceFields
+): Effect.Effect<DatasourceItem, CommonError | NotFound | Conflict, TableauSession> =>
+  Endpoint.call({
+    operation: "Datasources.update",
+    method: "PUT",
+    path: Endpoint.path`datasources/${datasourceId}`,
+    body: Xml.el(
+      "datasource",
+      {
+        name: changes.name,
+        isCertified: changes.isCertified,
+        certificationNote: changes.certificationNote,
+        encryptExtracts: changes.encryptExtracts
+      },
+      changes.projectId && Xml.el("project", { id: changes.projectId }),
+      changes.ownerId && Xml.el("owner", { id: changes.ownerId })
+    ),
+    errors: ["NotFound", "Conflict"]
+  }, datasource)
+
+const delete_ = (datasourceId: DatasourceId): Effect.Effect<void, CommonError | NotFound, TableauSession> =>
+  Endpoint.call({
+    operation: "Datasources.delete",
+    method: "DELETE",
+    path: Endpoint.path`datasources/${datasourceId}`,
+    errors: ["NotFound"]
+  }, Endpoint.none)
+
+export {
+  /**
+   * Deletes a data source. REST:
+   * `DELETE /api/{v}/sites/{siteId}/datasources/{datasourceId}`. Fails with
+   * `NotFound` (404012), `Forbidden` or a `CommonError`. Minimum API version: 2.0.
+   *
+   * @example
+   * ```ts
+   * yield* Datasources.delete(datasourceId)
+   * ```
+   */
+  delete_ as delete
+}
+
+/**
+ * The connections of a data source (TSC's `populate_connections`). REST:
+ * `GET /api/{v}/sites/{siteId}/datasources/{datasourceId}/connections`.
+ * Fails with `NotFound` (404012), `UnsupportedApiVersion` or a
+ * `CommonError`. Minimum API version: 2.3.
+ *
+ * @example
+ * ```ts
+ * const [first] = yield* Stream.runCollect(Datasources.connections(datasourceId)).pipe(Effect.map(Chunk.toArray))
+ * ```
+ */
+export const connections = (
+  datasourceId: DatasourceId
+): Stream.Stream<ConnectionItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
+  connectionsOf("Datasources.connections", Content.datasource(datasourceId))
+
+/**
+ * Changes a connection of a data source: server, port, credentials (user
+ * name, `Redacted` password, embed), query tagging. REST:
+ * `PUT /api/{v}/sites/{siteId}/datasources/{datasourceId}/connections/{connectionId}`.
+ * Fails with `NotFound` (404012 data source, 404020 connection),
+ * `UnsupportedApiVersion` or a `CommonError`. Minimum API version: 2.3.
+ *
+ * @example
+ * ```ts
+ * yield* Datasources.updateConnection(datasourceId, connectionId, {
+ *   credentials: Connections.credentials("etl", Redacted.make("s3cret"))
+ * })
+ * ```
+ */
+export const updateConnection = (
+  datasourceId: DatasourceId,
+  connectionId: ConnectionId,
+  update: ConnectionUpdate
+): Effect.Effect<ConnectionItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
+  updateConnectionOf("Datasources.updateConnection", Content.datasource(datasourceId), connectionId, update)
+
+/**
+ * Starts a refresh of the data source's extract and returns the job (wait
+ * for it with `Jobs.wait`). REST:
+ * `POST /api/{v}/sites/{siteId}/datasources/{datasourceId}/refresh`. Fails
+ * with `NotFound` (404012), `UnsupportedApiVersion` or a `CommonError`.
+ * Minimum API version: 2.8.
+ *
+ * @example
+ * ```ts
+ * const job = yield* Datasources.refresh(datasourceId)
+ * ```
+ */
+export const refresh = (
+  datasourceId: DatasourceId
+): Effect.Effect<JobItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
+  refreshOf("Datasources.refresh", Content.datasource(datasourceId))
+
+/**
+ * The revisions of a data source. REST:
+ * `GET /api/{v}/sites/{siteId}/datasources/{datasourceId}/revisions`. Fails
+ * with `NotFound` (404012), `UnsupportedApiVersion` or a `CommonError`.
+ * Minimum API version: 2.3.
+ *
+ * @example
+ * ```ts
+ * const history = yield* Stream.runCollect(Datasources.revisions(datasourceId))
+ * ```
+ */
+export const revisions = (
+  datasourceId: DatasourceId,
+  options?: StreamOptions
+): Stream.Stream<RevisionItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
+  revisionsOf("Datasources.revisions", Content.datasource(datasourceId), options)
+
+/**
+ * The data source file (`.tdsx`, or `.tds` without extract), streamed as
+ * it arrives (TSC's `download`). REST:
+ * `GET /api/{v}/sites/{siteId}/datasources/{datasourceId}/content?includeExtract=`
+ * (`.../revisions/{n}/content`). Fails with `NotFound` (404012),
+ * `UnsupportedApiVersion`, `InvalidRequest` or a `CommonError`. Minimum API
+ * version: 2.0 (`includeExtract`: 2.5, `revision`: 2.3).
+ *
+ * @example
+ * ```ts
+ * const bytes = yield* Stream.runCollect(Datasources.download(datasourceId))
+ * ```
+ */
+export const download = (
+  datasourceId: DatasourceId,
+  options?: DownloadOptions
+): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
+  downloadOf("Datasources.download", Content.datasource(datasourceId), options)
+
+// ---------------------------------------------------------------------------
+// Publishing
+// ---------------------------------------------------------------------------
+
+export type { PublishCommon, PublishError } from "./internal/publish.ts"
+export type { Content as PublishContent, Progress as PublishProgress } from "./internal/upload.ts"
+
+/** The data source to publish. */
+export interface NewDatasource {
+  /** The data source's name on the server. */
+  readonly name: string
+  readonly projectId: ProjectId
+  readonly description?: string | undefined
+  /** Keep the connection inside the private network through Tableau Bridge. */
+  readonly useRemoteQueryAgent?: boolean | undefined
+}
+
+/** Options of {@link publish}. */
+export interface PublishDatasourceOptions<E = never> extends Publish.PublishCommon<E> {
+  readonly item: NewDatasource
+}
+
+const datasourceKind: Publish.PublishKind = {
+  operation: "Datasources.publish",
+  collection: "datasources",
+  filePart: "tableau_datasource",
+  typeParameter: "datasourceType",
+  extensions: ["tds", "tdsx", "tde", "hyper"],
+  allowAppend: true
+}
+
+const publishJob = Endpoint.one("job", JobItem)
+
+/** The overloads of {@link publish}: the item, or with `asJob: true` the job. */
+export interface PublishDatasource {
+  <E = never>(
+    options: PublishDatasourceOptions<E> & { readonly asJob: true }
+  ): Effect.Effect<JobItem, Publish.PublishError<E>, TableauSession>
+  <E = never>(options: PublishDatasourceOptions<E>): Effect.Effect<DatasourceItem, Publish.PublishError<E>, TableauSession>
+}
+
+/**
+ * Publishes a data source file (`.tds`, `.tdsx`, `.tde`, `.hyper`) from a
+ * Stream, bytes, a web ReadableStream or a Blob, or appends an extract to
+ * an existing one (`mode: "Append"`), without holding the file in memory
+ * (TSC's `datasources.publish`). Up to 64 MB of known size goes in one
+ * `multipart/mixed` request; larger or unknown-size content goes through a
+ * chunked file upload, resending a failed chunk on the same session.
+ * `asJob: true` returns the publish job. REST:
+ * `POST /api/{v}/sites/{siteId}/datasources?overwrite=&append=&asJob=&uploadSessionId=&datasourceType=`.
+ * Fails with `InvalidRequest` before sending (invalid mode, a file type
+ * that is not a data source), `Conflict` (409006, `CreateNew` and the name
+ * is taken), `NotFound` (404005 project; `Append` to a data source that
+ * does not exist), `UploadSourceError`, the content stream's own error, or
+ * a `CommonError`. Minimum API version: 2.0 (`asJob`: 3.0).
+ *
+ * @example
+ * ```ts
+ * const ds = yield* Datasources.publish({
+ *   item: { name: "Orders", projectId },
+ *   content: new Blob([bytes]),
+ *   fileName: "Orders.hyper",
+ *   mode: "CreateNew",
+ *   connectionCredentials: Connections.credentials("etl", Redacted.make("s3cret"))
+ * })
+ * ```
+ */
+export const publish: PublishDatasource = (<E>(
+  options: PublishDatasourceOptions<E>
+): Effect.Effect<DatasourceItem | JobItem, Publish.PublishError<E>, TableauSession> => {
+  const payload = Xml.el(
+    "datasource",
+    { name: options.item.name, description: options.item.description, useRemoteQueryAgent: options.item.useRemoteQueryAgent },
+    Xml.el("project", { id: options.item.projectId }),
+    ...Publish.credentialChildren(options)
+  )
+  return options.asJob
+    ? Publish.publish(datasourceKind, options, payload, {}, publishJob)
+    : Publish.publish(datasourceKind, options, payload, {}, datasource)
+}) as PublishDatasource

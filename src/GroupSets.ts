@@ -1,0 +1,205 @@
+/**
+ * Group sets (TSC's `groupsets`): named sets of groups, for permission
+ * rules that apply to users in all of several groups; Tableau's nearest
+ * match to the peers' child groups. API 3.22 (Tableau Cloud February 2024,
+ * Server 2024.2) and later; on older sessions every call fails with
+ * `UnsupportedApiVersion` before sending. Only server administrators and
+ * Tableau Cloud site administrators may call them (`Forbidden` otherwise).
+ *
+ * @since 0.1.0
+ */
+import type * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import type * as Stream from "effect/Stream"
+import type { CommonError, Conflict, NotFound, UnsupportedApiVersion } from "./Errors.ts"
+import { GroupId, GroupSetId } from "./Ids.ts"
+import * as Endpoint from "./internal/endpoint.ts"
+import { Collection, IntFromString } from "./internal/schema.ts"
+import * as Xml from "./internal/xml.ts"
+import type { Page, PageOptions, StreamOptions } from "./RequestOptions.ts"
+import type { TableauSession } from "./TableauSession.ts"
+
+/** The version group sets need. */
+export const MIN_API_VERSION = "3.22"
+
+/** `<group id name/>` inside a group set. */
+export class GroupSetMember extends Schema.Class<GroupSetMember>("GroupSetMember")({
+  id: GroupId,
+  name: Schema.optional(Schema.String)
+}) {}
+
+/** A group set: its name, how many groups it has, and (when sent) the groups. */
+export class GroupSetItem extends Schema.Class<GroupSetItem>("GroupSetItem")({
+  id: GroupSetId,
+  name: Schema.optionalWith(Schema.String, { default: () => "" }),
+  groupCount: Schema.optional(IntFromString),
+  groups: Schema.optionalWith(Collection("group", GroupSetMember), { default: () => [] })
+}) {}
+
+const groupSet = Endpoint.one("groupSet", GroupSetItem)
+const groupSets = Endpoint.items("groupSets", "groupSet", GroupSetItem)
+
+type Errors<T extends "NotFound" | "Conflict" = never> = CommonError | UnsupportedApiVersion | Extract<NotFound | Conflict, { _tag: T }>
+
+const spec = <const T extends "NotFound" | "Conflict">(
+  operation: string,
+  method: Endpoint.Spec["method"],
+  path: Endpoint.Path,
+  errors: ReadonlyArray<T>,
+  body?: Xml.XmlElement
+): Endpoint.Spec<T | "UnsupportedApiVersion"> => ({
+  operation,
+  method,
+  path,
+  body,
+  minApiVersion: MIN_API_VERSION,
+  errors: [...errors, "UnsupportedApiVersion"]
+})
+
+/**
+ * Creates a group set. REST: `POST /api/{v}/sites/{siteId}/groupsets`.
+ * Fails with `Conflict` (the name is taken), `UnsupportedApiVersion`,
+ * `Forbidden` or a `CommonError`. Minimum API version: 3.22.
+ *
+ * @example
+ * ```ts
+ * const set = yield* GroupSets.create({ name: "EMEA analysts" })
+ * ```
+ */
+export const create = (fields: { readonly name: string }): Effect.Effect<GroupSetItem, Errors<"Conflict">, TableauSession> =>
+  Endpoint.call(
+    spec("GroupSets.create", "POST", Endpoint.path`groupsets`, ["Conflict"], Xml.el("groupSet", { name: fields.name })),
+    groupSet
+  )
+
+/**
+ * Reads a group set with its groups. REST:
+ * `GET /api/{v}/sites/{siteId}/groupsets/{groupSetId}`. Fails with
+ * `NotFound`, `UnsupportedApiVersion` or a `CommonError`. Minimum API
+ * version: 3.22.
+ *
+ * @example
+ * ```ts
+ * const set = yield* GroupSets.get(groupSetId)
+ * console.log(set.groups.map((g) => g.name))
+ * ```
+ */
+export const get = (groupSetId: GroupSetId): Effect.Effect<GroupSetItem, Errors<"NotFound">, TableauSession> =>
+  Endpoint.call(spec("GroupSets.get", "GET", Endpoint.path`groupsets/${groupSetId}`, ["NotFound"]), groupSet)
+
+const listSpec = spec("GroupSets.list", "GET", Endpoint.path`groupsets`, [])
+
+/**
+ * Reads one page of the group sets of the site. REST:
+ * `GET /api/{v}/sites/{siteId}/groupsets`. Fails with
+ * `UnsupportedApiVersion` or a `CommonError`. Minimum API version: 3.22.
+ *
+ * @example
+ * ```ts
+ * const { items } = yield* GroupSets.getPage({ pageSize: 50 })
+ * ```
+ */
+export const getPage = (options?: PageOptions): Effect.Effect<Page<GroupSetItem>, Errors, TableauSession> =>
+  Endpoint.page(listSpec, groupSets, options)
+
+/**
+ * Every group set of the site, as a Stream over all pages. REST:
+ * `GET /api/{v}/sites/{siteId}/groupsets`. Fails with
+ * `UnsupportedApiVersion` or a `CommonError`. Minimum API version: 3.22.
+ *
+ * @example
+ * ```ts
+ * const all = yield* Stream.runCollect(GroupSets.list())
+ * ```
+ */
+export const list = (options?: StreamOptions): Stream.Stream<GroupSetItem, Errors, TableauSession> =>
+  Endpoint.stream(listSpec, groupSets, options)
+
+/**
+ * Renames a group set. REST:
+ * `PUT /api/{v}/sites/{siteId}/groupsets/{groupSetId}`. Fails with
+ * `NotFound`, `Conflict`, `UnsupportedApiVersion` or a `CommonError`.
+ * Minimum API version: 3.22.
+ *
+ * @example
+ * ```ts
+ * yield* GroupSets.update(groupSetId, { name: "EMEA + APAC analysts" })
+ * ```
+ */
+export const update = (
+  groupSetId: GroupSetId,
+  changes: { readonly name: string }
+): Effect.Effect<GroupSetItem, Errors<"NotFound" | "Conflict">, TableauSession> =>
+  Endpoint.call(
+    spec(
+      "GroupSets.update",
+      "PUT",
+      Endpoint.path`groupsets/${groupSetId}`,
+      ["NotFound", "Conflict"],
+      Xml.el("groupSet", { name: changes.name })
+    ),
+    groupSet
+  )
+
+const delete_ = (groupSetId: GroupSetId): Effect.Effect<void, Errors<"NotFound">, TableauSession> =>
+  Endpoint.call(spec("GroupSets.delete", "DELETE", Endpoint.path`groupsets/${groupSetId}`, ["NotFound"]), Endpoint.none)
+
+export {
+  /**
+   * Deletes a group set (its groups stay). REST:
+   * `DELETE /api/{v}/sites/{siteId}/groupsets/{groupSetId}`. Fails with
+   * `NotFound`, `UnsupportedApiVersion` or a `CommonError`. Minimum API
+   * version: 3.22.
+   *
+   * @example
+   * ```ts
+   * yield* GroupSets.delete(groupSetId)
+   * ```
+   */
+  delete_ as delete
+}
+
+/**
+ * Adds a group to a group set. REST:
+ * `PUT /api/{v}/sites/{siteId}/groupsets/{groupSetId}/groups/{groupId}`.
+ * Fails with `NotFound` (set or group), `Conflict` (already in the set),
+ * `UnsupportedApiVersion` or a `CommonError`. Minimum API version: 3.22.
+ *
+ * @example
+ * ```ts
+ * yield* GroupSets.addGroup(groupSetId, groupId)
+ * ```
+ */
+export const addGroup = (
+  groupSetId: GroupSetId,
+  groupId: GroupId
+): Effect.Effect<void, Errors<"NotFound" | "Conflict">, TableauSession> =>
+  Endpoint.call(
+    spec(
+      "GroupSets.addGroup",
+      "PUT",
+      Endpoint.path`groupsets/${groupSetId}/groups/${groupId}`,
+      ["NotFound", "Conflict"]
+    ),
+    Endpoint.none
+  )
+
+/**
+ * Removes a group from a group set. REST:
+ * `DELETE /api/{v}/sites/{siteId}/groupsets/{groupSetId}/groups/{groupId}`.
+ * Fails with `NotFound`, `UnsupportedApiVersion` or a `CommonError`.
+ * Minimum API version: 3.22.
+ *
+ * @example
+ * ```ts
+ * yield* GroupSets.removeGroup(groupSetId, groupId)
+ * ```
+ */
+export const removeGroup = (
+  groupSetId: GroupSetId,
+  groupId: GroupId
+): Effect.Effect<void, Errors<"NotFound">, TableauSession> =>
+  Endpoint.call(
+    spec("GroupSets.removeGroup", "DELETE", Endpoint.path`groupsets/${groupSetId}/groups/${groupId}`, ["NotFound"]),
+    Endpoint.none
+  )

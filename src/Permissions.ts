@@ -1,0 +1,338 @@
+/**
+ * Permissions of projects, workbooks, views and data sources, and the
+ * default permissions a project gives new workbooks and data sources
+ * (TSC's `populate_permissions`, `update_permissions`, `delete_permission`,
+ * `default_workbook_permissions`, ...).
+ *
+ * A rule grants (`Allow`) or denies (`Deny`) capabilities to a user or a
+ * group:
+ *
+ * ```ts
+ * yield* Permissions.add(Content.project(projectId), [
+ *   { grantee: Permissions.group(analystsId), capabilities: { Read: "Allow", Write: "Allow" } },
+ *   { grantee: Permissions.user(contractorId), capabilities: { Write: "Deny" } }
+ * ])
+ * ```
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import type { ContentRef } from "./Content.ts"
+import type { CommonError, NotFound, UnsupportedApiVersion } from "./Errors.ts"
+import { InvalidRequest } from "./Errors.ts"
+import { GroupId, type ProjectId, UserId } from "./Ids.ts"
+import { joinPath, refPath } from "./internal/content.ts"
+import * as Endpoint from "./internal/endpoint.ts"
+import { ArrayOf, Collection, OpenLiteral } from "./internal/schema.ts"
+import * as Xml from "./internal/xml.ts"
+import type { TableauSession } from "./TableauSession.ts"
+
+/** Capability names Tableau knows (others are kept as they come). */
+export const CapabilityName = OpenLiteral(
+  "AddComment",
+  "ChangeHierarchy",
+  "ChangePermissions",
+  "Connect",
+  "CreateRefreshMetrics",
+  "Delete",
+  "ExportData",
+  "ExportImage",
+  "ExportXml",
+  "ExtractRefresh",
+  "Filter",
+  "InheritedProjectLeader",
+  "ProjectLeader",
+  "Read",
+  "RunExplainData",
+  "SaveAs",
+  "ShareView",
+  "ViewComments",
+  "ViewUnderlyingData",
+  "WebAuthoring",
+  "Write"
+)
+/** @since 0.1.0 */
+export type CapabilityName = typeof CapabilityName.Type
+
+/** Whether a capability is granted or denied. */
+export const CapabilityMode = OpenLiteral("Allow", "Deny")
+/** @since 0.1.0 */
+export type CapabilityMode = typeof CapabilityMode.Type
+
+/** `<capability name mode/>`. */
+export class Capability extends Schema.Class<Capability>("Capability")({
+  name: CapabilityName,
+  mode: CapabilityMode
+}) {}
+
+/** A user or a group that rules apply to. */
+export type Grantee =
+  | { readonly _tag: "User"; readonly id: UserId }
+  | { readonly _tag: "Group"; readonly id: GroupId }
+
+/**
+ * A user as grantee.
+ *
+ * @example
+ * ```ts
+ * Permissions.user(userId)
+ * ```
+ */
+export const user = (id: UserId): Grantee => ({ _tag: "User", id })
+
+/**
+ * A group as grantee.
+ *
+ * @example
+ * ```ts
+ * Permissions.group(groupId)
+ * ```
+ */
+export const group = (id: GroupId): Grantee => ({ _tag: "Group", id })
+
+/** `<granteeCapabilities>`: the capabilities of one user or group on an item. */
+export class GranteeCapabilities extends Schema.Class<GranteeCapabilities>("GranteeCapabilities")({
+  user: Schema.optional(Schema.Struct({ id: UserId })),
+  group: Schema.optional(Schema.Struct({ id: GroupId })),
+  capabilities: Collection("capability", Capability)
+}) {
+  /** The user or group these capabilities are for. */
+  get grantee(): Grantee {
+    return this.user !== undefined ? { _tag: "User", id: this.user.id } : { _tag: "Group", id: this.group!.id }
+  }
+  /** The mode of one capability, if this rule sets it. */
+  mode(name: CapabilityName): CapabilityMode | undefined {
+    return this.capabilities.find((c) => c.name === name)?.mode
+  }
+}
+
+/** A `<permissions>` element, decoded to its rules. */
+const PermissionRules: Schema.Schema<ReadonlyArray<GranteeCapabilities>, unknown> = Schema.transform(
+  Schema.Union(
+    Schema.Literal(""),
+    Schema.Struct({ granteeCapabilities: Schema.optional(ArrayOf(GranteeCapabilities)) })
+  ),
+  Schema.Array(Schema.typeSchema(GranteeCapabilities)),
+  {
+    strict: false,
+    decode: (value) => (value === "" ? [] : (value.granteeCapabilities ?? [])),
+    encode: (rules) => ({ granteeCapabilities: rules })
+  }
+) as unknown as Schema.Schema<ReadonlyArray<GranteeCapabilities>, unknown>
+
+/** A rule to add: a grantee and the capabilities to allow or deny. */
+export interface PermissionRule {
+  readonly grantee: Grantee
+  readonly capabilities: Readonly<Partial<Record<CapabilityName, "Allow" | "Deny">>>
+}
+
+/** The kinds of content a project has default permissions for. */
+export type DefaultPermissionsKind = "workbooks" | "datasources"
+
+const decoder = Endpoint.one("permissions", PermissionRules)
+
+const rulesElement = (operation: string, rules: ReadonlyArray<PermissionRule>) => {
+  const invalid = rules.length === 0
+    ? "give at least one rule"
+    : rules.some((r) => Object.keys(r.capabilities).length === 0)
+    ? "every rule needs at least one capability"
+    : rules.some((r) => Object.values(r.capabilities).some((m) => m !== "Allow" && m !== "Deny"))
+    ? "a capability mode must be Allow or Deny"
+    : undefined
+  if (invalid !== undefined) return new InvalidRequest({ operation, reason: invalid })
+  return Xml.el(
+    "permissions",
+    {},
+    ...rules.map((rule) =>
+      Xml.el(
+        "granteeCapabilities",
+        {},
+        Xml.el(rule.grantee._tag === "User" ? "user" : "group", { id: rule.grantee.id }),
+        Xml.el(
+          "capabilities",
+          {},
+          ...Object.entries(rule.capabilities).map(([name, mode]) => Xml.el("capability", { name, mode }))
+        )
+      )
+    )
+  )
+}
+
+const granteePath = (grantee: Grantee, capability: CapabilityName, mode: CapabilityMode) =>
+  grantee._tag === "User"
+    ? Endpoint.path`users/${grantee.id}/${capability}/${mode}`
+    : Endpoint.path`groups/${grantee.id}/${capability}/${mode}`
+
+const defaultPath = (projectId: ProjectId, kind: DefaultPermissionsKind) =>
+  kind === "workbooks"
+    ? Endpoint.path`projects/${projectId}/default-permissions/workbooks`
+    : Endpoint.path`projects/${projectId}/default-permissions/datasources`
+
+const minVersion = (target: ContentRef) => (target._tag === "View" ? "3.2" : undefined)
+
+const listAt = (operation: string, path: Endpoint.Path, minApiVersion: string | undefined) =>
+  Endpoint.call({
+    operation,
+    method: "GET",
+    path,
+    errors: ["NotFound", "UnsupportedApiVersion"],
+    minApiVersion
+  }, decoder)
+
+const addAt = (
+  operation: string,
+  path: Endpoint.Path,
+  rules: ReadonlyArray<PermissionRule>,
+  minApiVersion: string | undefined
+) => {
+  const body = rulesElement(operation, rules)
+  return body instanceof InvalidRequest ? Effect.fail(body) : Endpoint.call({
+    operation,
+    method: "PUT",
+    path,
+    body,
+    errors: ["NotFound", "UnsupportedApiVersion"],
+    minApiVersion
+  }, decoder)
+}
+
+const deleteAt = (operation: string, path: Endpoint.Path, minApiVersion: string | undefined) =>
+  Endpoint.call({
+    operation,
+    method: "DELETE",
+    path,
+    errors: ["NotFound", "UnsupportedApiVersion"],
+    minApiVersion
+  }, Endpoint.none)
+
+/**
+ * The permission rules of a project, workbook, view or data source (TSC's
+ * `populate_permissions`). REST:
+ * `GET /api/{v}/sites/{siteId}/{projects|workbooks|views|datasources}/{id}/permissions`.
+ * Fails with `NotFound` (the item), `UnsupportedApiVersion` (views before
+ * 3.2) or a `CommonError`. Minimum API version: 2.0 (views: 3.2).
+ *
+ * @example
+ * ```ts
+ * const rules = yield* Permissions.list(Content.workbook(workbookId))
+ * ```
+ */
+export const list = (
+  target: ContentRef
+): Effect.Effect<ReadonlyArray<GranteeCapabilities>, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
+  listAt("Permissions.list", refPath(target, Endpoint.path`permissions`), minVersion(target))
+
+/**
+ * Adds permission rules to a project, workbook, view or data source and
+ * returns the rules that were added (TSC's `update_permissions`).
+ * Capabilities already set the same way are left alone. REST:
+ * `PUT /api/{v}/sites/{siteId}/{projects|workbooks|views|datasources}/{id}/permissions`.
+ * Fails with `NotFound` (the item, 404002 user, 404003 group),
+ * `InvalidRequest` (no rules, or a rule without capabilities),
+ * `UnsupportedApiVersion`, `Forbidden` or a `CommonError`. Minimum API
+ * version: 2.0 (views: 3.2).
+ *
+ * @example
+ * ```ts
+ * yield* Permissions.add(Content.datasource(datasourceId), [
+ *   { grantee: Permissions.group(groupId), capabilities: { Connect: "Allow", Read: "Allow" } }
+ * ])
+ * ```
+ */
+export const add = (
+  target: ContentRef,
+  rules: ReadonlyArray<PermissionRule>
+): Effect.Effect<ReadonlyArray<GranteeCapabilities>, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
+  addAt("Permissions.add", refPath(target, Endpoint.path`permissions`), rules, minVersion(target))
+
+const delete_ = (
+  target: ContentRef,
+  grantee: Grantee,
+  capability: CapabilityName,
+  mode: CapabilityMode
+): Effect.Effect<void, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
+  deleteAt(
+    "Permissions.delete",
+    refPath(target, joinPath(Endpoint.path`permissions`, granteePath(grantee, capability, mode))),
+    minVersion(target)
+  )
+
+export {
+  /**
+   * Removes one capability rule (capability and mode) of a user or group
+   * from a project, workbook, view or data source (TSC's
+   * `delete_permission`). REST:
+   * `DELETE /api/{v}/sites/{siteId}/{projects|...}/{id}/permissions/{users|groups}/{granteeId}/{capability}/{mode}`.
+   * Fails with `NotFound` (the item, or no such rule), `UnsupportedApiVersion`
+   * or a `CommonError`. Minimum API version: 2.0 (views: 3.2).
+   *
+   * @example
+   * ```ts
+   * yield* Permissions.delete(Content.project(projectId), Permissions.user(userId), "Write", "Allow")
+   * ```
+   */
+  delete_ as delete
+}
+
+/**
+ * The default permission rules a project gives new workbooks or data
+ * sources (TSC's `populate_workbook_default_permissions`, ...). REST:
+ * `GET /api/{v}/sites/{siteId}/projects/{projectId}/default-permissions/{workbooks|datasources}`.
+ * Fails with `NotFound` (404005) or a `CommonError`. Minimum API version: 2.1.
+ *
+ * @example
+ * ```ts
+ * const rules = yield* Permissions.listDefault(projectId, "workbooks")
+ * ```
+ */
+export const listDefault = (
+  projectId: ProjectId,
+  kind: DefaultPermissionsKind
+): Effect.Effect<ReadonlyArray<GranteeCapabilities>, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
+  listAt("Permissions.listDefault", defaultPath(projectId, kind), "2.1")
+
+/**
+ * Adds default permission rules for new workbooks or data sources of a
+ * project; returns the rules added. REST:
+ * `PUT /api/{v}/sites/{siteId}/projects/{projectId}/default-permissions/{workbooks|datasources}`.
+ * Fails with `NotFound` (404005 project, 404002 user, 404003 group),
+ * `InvalidRequest`, `Forbidden` or a `CommonError`. Minimum API version: 2.1.
+ *
+ * @example
+ * ```ts
+ * yield* Permissions.addDefault(projectId, "datasources", [
+ *   { grantee: Permissions.group(groupId), capabilities: { Connect: "Allow" } }
+ * ])
+ * ```
+ */
+export const addDefault = (
+  projectId: ProjectId,
+  kind: DefaultPermissionsKind,
+  rules: ReadonlyArray<PermissionRule>
+): Effect.Effect<ReadonlyArray<GranteeCapabilities>, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
+  addAt("Permissions.addDefault", defaultPath(projectId, kind), rules, "2.1")
+
+/**
+ * Removes one default capability rule of a user or group for new
+ * workbooks or data sources of a project. REST:
+ * `DELETE /api/{v}/sites/{siteId}/projects/{projectId}/default-permissions/{workbooks|datasources}/{users|groups}/{granteeId}/{capability}/{mode}`.
+ * Fails with `NotFound` or a `CommonError`. Minimum API version: 2.1.
+ *
+ * @example
+ * ```ts
+ * yield* Permissions.deleteDefault(projectId, "workbooks", Permissions.group(groupId), "Read", "Allow")
+ * ```
+ */
+export const deleteDefault = (
+  projectId: ProjectId,
+  kind: DefaultPermissionsKind,
+  grantee: Grantee,
+  capability: CapabilityName,
+  mode: CapabilityMode
+): Effect.Effect<void, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
+  deleteAt(
+    "Permissions.deleteDefault",
+    joinPath(defaultPath(projectId, kind), granteePath(grantee, capability, mode)),
+    "2.1"
+  )

@@ -1,0 +1,232 @@
+/**
+ * Projects: create, read, update and delete projects, nested or top-level
+ * (TSC's `projects`).
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import { OwnerReference } from "./Content.ts"
+import type { CommonError, Conflict } from "./Errors.ts"
+import { NotFound } from "./Errors.ts"
+import { ProjectId } from "./Ids.ts"
+import * as Endpoint from "./internal/endpoint.ts"
+import { BooleanFromString, DateFromString, IntFromString, OpenLiteral } from "./internal/schema.ts"
+import * as Xml from "./internal/xml.ts"
+import * as RequestOptions from "./RequestOptions.ts"
+import type { Page, PageOptions, StreamOptions } from "./RequestOptions.ts"
+import type { TableauSession } from "./TableauSession.ts"
+
+/**
+ * Who controls the permissions of a project's content: `LockedToProject`
+ * (the project's rules apply to all its content), `ManagedByOwner` (each
+ * item's owner sets them), or `LockedToProjectWithoutNested`.
+ */
+export const ContentPermissions = OpenLiteral("LockedToProject", "ManagedByOwner", "LockedToProjectWithoutNested")
+/** @since 0.1.0 */
+export type ContentPermissions = typeof ContentPermissions.Type
+
+/** `<contentsCounts/>`: how much a project holds (when asked for with `fields`). */
+export class ContentsCounts extends Schema.Class<ContentsCounts>("ContentsCounts")({
+  projectCount: Schema.optional(IntFromString),
+  workbookCount: Schema.optional(IntFromString),
+  viewCount: Schema.optional(IntFromString),
+  datasourceCount: Schema.optional(IntFromString)
+}) {}
+
+/** A project (`<project>`). */
+export class ProjectItem extends Schema.Class<ProjectItem>("ProjectItem")({
+  id: ProjectId,
+  name: Schema.String,
+  description: Schema.optional(Schema.String),
+  contentPermissions: Schema.optional(ContentPermissions),
+  /** The parent project; absent for a top-level project. */
+  parentProjectId: Schema.optional(ProjectId),
+  controllingPermissionsProjectId: Schema.optional(ProjectId),
+  topLevelProject: Schema.optional(BooleanFromString),
+  writeable: Schema.optional(BooleanFromString),
+  createdAt: Schema.optional(DateFromString),
+  updatedAt: Schema.optional(DateFromString),
+  owner: Schema.optional(OwnerReference),
+  contentsCounts: Schema.optional(ContentsCounts)
+}) {}
+
+/** Settings of a project, for `update`. */
+export interface ProjectFields {
+  readonly name?: string | undefined
+  readonly description?: string | undefined
+  readonly contentPermissions?: ContentPermissions | undefined
+  /** Moves the project under another one; `null` makes it top-level. */
+  readonly parentProjectId?: ProjectId | null | undefined
+}
+
+/** What `create` needs: a name, plus any settings. */
+export interface NewProject {
+  readonly name: string
+  readonly description?: string | undefined
+  readonly contentPermissions?: ContentPermissions | undefined
+  /** Creates the project inside this one (a nested project). */
+  readonly parentProjectId?: ProjectId | undefined
+  /** Publishes Tableau's sample workbooks into the new project. */
+  readonly publishSamples?: boolean | undefined
+}
+
+const projectElement = (fields: ProjectFields): Xml.XmlElement =>
+  Xml.el("project", {
+    name: fields.name,
+    description: fields.description,
+    contentPermissions: fields.contentPermissions,
+    parentProjectId: fields.parentProjectId === null ? "" : fields.parentProjectId
+  })
+
+const project = Endpoint.one("project", ProjectItem)
+const projects = Endpoint.items("projects", "project", ProjectItem)
+
+/**
+ * Creates a project, top-level or inside `parentProjectId`. REST:
+ * `POST /api/{v}/sites/{siteId}/projects`. Fails with `Conflict` (409006, a
+ * project of that name exists at that level), `NotFound` (404005, no such
+ * parent project), `Forbidden` or a `CommonError`. Minimum API version: 2.0
+ * (nested projects: 2.5).
+ *
+ * @example
+ * ```ts
+ * const finance = yield* Projects.create({ name: "Finance", contentPermissions: "LockedToProject" })
+ * const q3 = yield* Projects.create({ name: "Q3", parentProjectId: finance.id })
+ * ```
+ */
+export const create = (
+  fields: NewProject
+): Effect.Effect<ProjectItem, CommonError | Conflict | NotFound, TableauSession> =>
+  Endpoint.call({
+    operation: "Projects.create",
+    method: "POST",
+    path: Endpoint.path`projects`,
+    query: { publishSamples: fields.publishSamples === undefined ? undefined : String(fields.publishSamples) },
+    body: projectElement(fields),
+    errors: ["Conflict", "NotFound"]
+  }, project)
+
+const listSpec: Endpoint.Spec = { operation: "Projects.list", method: "GET", path: Endpoint.path`projects`, errors: [] }
+
+/**
+ * Reads one page of the projects of the site (TSC's `projects.get`). REST:
+ * `GET /api/{v}/sites/{siteId}/projects`. Filter and sort fields: `name`,
+ * `ownerName`, `parentProjectId`, `topLevelProject`, `createdAt`,
+ * `updatedAt`. Fails with a `CommonError`. Minimum API version: 2.0.
+ *
+ * @example
+ * ```ts
+ * const { items } = yield* Projects.getPage({ filter: [RequestOptions.eq("topLevelProject", true)] })
+ * ```
+ */
+export const getPage = (options?: PageOptions): Effect.Effect<Page<ProjectItem>, CommonError, TableauSession> =>
+  Endpoint.page(listSpec, projects, options)
+
+/**
+ * Every project of the site, as a Stream over all pages (TSC's
+ * `Pager(server.projects)`). REST: `GET /api/{v}/sites/{siteId}/projects`.
+ * Fails with a `CommonError`. Minimum API version: 2.0.
+ *
+ * @example
+ * ```ts
+ * const names = yield* Stream.runCollect(Stream.map(Projects.list(), (p) => p.name))
+ * ```
+ */
+export const list = (options?: StreamOptions): Stream.Stream<ProjectItem, CommonError, TableauSession> =>
+  Endpoint.stream(listSpec, projects, options)
+
+/**
+ * The projects directly inside a project (nested projects). REST:
+ * `GET /api/{v}/sites/{siteId}/projects?filter=parentProjectId:eq:{id}`.
+ * Fails with a `CommonError`. Minimum API version: 2.5.
+ *
+ * @example
+ * ```ts
+ * const nested = yield* Stream.runCollect(Projects.children(finance.id))
+ * ```
+ */
+export const children = (
+  projectId: ProjectId,
+  options?: StreamOptions
+): Stream.Stream<ProjectItem, CommonError, TableauSession> =>
+  list({ ...options, filter: [...(options?.filter ?? []), RequestOptions.eq("parentProjectId", projectId)] })
+
+/**
+ * Reads the project with this ID. Tableau has no endpoint for one project,
+ * so this pages through the projects until it finds it. REST:
+ * `GET /api/{v}/sites/{siteId}/projects`. Fails with `NotFound` (404005) or
+ * a `CommonError`. Minimum API version: 2.0.
+ *
+ * @example
+ * ```ts
+ * const p = yield* Projects.get(projectId)
+ * ```
+ */
+export const get = (projectId: ProjectId): Effect.Effect<ProjectItem, CommonError | NotFound, TableauSession> =>
+  list({ pageSize: 1000 }).pipe(
+    Stream.find((p) => p.id === projectId),
+    Stream.runHead,
+    Effect.flatMap(Option.match({
+      onSome: Effect.succeed,
+      onNone: () =>
+        Effect.fail(
+          new NotFound({
+            operation: "Projects.get",
+            status: 404,
+            code: "404005",
+            summary: "Resource Not Found",
+            detail: `Project '${projectId}' could not be found.`
+          })
+        )
+    }))
+  )
+
+/**
+ * Changes a project: name, description, content permissions, or its parent
+ * (`parentProjectId: null` makes it top-level). REST:
+ * `PUT /api/{v}/sites/{siteId}/projects/{projectId}`. Fails with `NotFound`
+ * (404005), `Conflict` (409006, the name is taken at that level),
+ * `Forbidden` or a `CommonError`. Minimum API version: 2.0.
+ *
+ * @example
+ * ```ts
+ * const locked = yield* Projects.update(projectId, { contentPermissions: "LockedToProject" })
+ * ```
+ */
+export const update = (
+  projectId: ProjectId,
+  changes: ProjectFields
+): Effect.Effect<ProjectItem, CommonError | NotFound | Conflict, TableauSession> =>
+  Endpoint.call({
+    operation: "Projects.update",
+    method: "PUT",
+    path: Endpoint.path`projects/${projectId}`,
+    body: projectElement(changes),
+    errors: ["NotFound", "Conflict"]
+  }, project)
+
+const delete_ = (projectId: ProjectId): Effect.Effect<void, CommonError | NotFound, TableauSession> =>
+  Endpoint.call({
+    operation: "Projects.delete",
+    method: "DELETE",
+    path: Endpoint.path`projects/${projectId}`,
+    errors: ["NotFound"]
+  }, Endpoint.none)
+
+export {
+  /**
+   * Deletes a project with everything in it (nested projects, workbooks,
+   * data sources). REST: `DELETE /api/{v}/sites/{siteId}/projects/{projectId}`.
+   * Fails with `NotFound` (404005), `Forbidden` or a `CommonError`.
+   * Minimum API version: 2.0.
+   *
+   * @example
+   * ```ts
+   * yield* Projects.delete(projectId)
+   * ```
+   */
+  delete_ as delete
+}

@@ -1,0 +1,651 @@
+/**
+ * Users of a site (TSC's `users`): add, read, list, update and remove
+ * users; their workbooks, groups and favorites as Streams and Effects;
+ * bulk provisioning from a CSV file (`importCsv`, `removeCsv`); and a
+ * streaming CSV `export` of the whole roster with group names.
+ *
+ * Adding, updating and removing users needs a site or server
+ * administrator; other sessions fail with `Forbidden`.
+ *
+ * Every call works with `Raw.withResponse` to see the HTTP status, headers
+ * and round-trip time next to the decoded value.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import type { CommonError, Conflict, NotFound, UnsupportedApiVersion } from "./Errors.ts"
+import { UserId, WorkbookId } from "./Ids.ts"
+import { type AuthSetting, GroupItem, type SiteRole, UserItem, userFields } from "./internal/directory.ts"
+import * as Endpoint from "./internal/endpoint.ts"
+import * as Multipart from "./internal/multipart.ts"
+import { BooleanFromString, DateFromString, IntFromString } from "./internal/schema.ts"
+import * as Xml from "./internal/xml.ts"
+import { JobItem } from "./Jobs.ts"
+import * as RequestOptions from "./RequestOptions.ts"
+import type { Page, PageOptions, StreamOptions } from "./RequestOptions.ts"
+import type { TableauSession } from "./TableauSession.ts"
+import * as UserCsv from "./UserCsv.ts"
+
+export {
+  /** How a user signs in: ServerDefault, SAML, OpenID, TableauIDWithMFA, or a newer value as a string. */
+  AuthSetting,
+  /** `<domain name/>` of a user or group. */
+  Domain,
+  /** A user's site role: the current roles, the seed's legacy roles, or a newer value as a string. */
+  SiteRole,
+  /** A user of a site. */
+  UserItem
+} from "./internal/directory.ts"
+
+const user = Endpoint.one("user", UserItem)
+const users = Endpoint.items("users", "user", UserItem)
+
+// ---------------------------------------------------------------------------
+// add
+// ---------------------------------------------------------------------------
+
+/** What `add` needs: a name and a site role, plus optional settings. */
+export interface NewUser {
+  /** The user name (on Tableau Cloud, the user's email address). */
+  readonly name: string
+  readonly siteRole: SiteRole
+  readonly authSetting?: AuthSetting | undefined
+  /** The identity provider configuration (Tableau Cloud with several IdPs). */
+  readonly idpConfigurationId?: string | undefined
+  /** Set with a follow-up Update User (Add User does not take it). */
+  readonly fullName?: string | undefined
+  /** Set with a follow-up Update User (Add User does not take it). */
+  readonly email?: string | undefined
+  /** Set with a follow-up Update User; local authentication on Tableau Server only. */
+  readonly password?: Redacted.Redacted<string> | undefined
+}
+
+/** What `update` changes; attributes left out stay as they are. */
+export interface UserChanges {
+  readonly fullName?: string | undefined
+  readonly email?: string | undefined
+  readonly siteRole?: SiteRole | undefined
+  readonly authSetting?: AuthSetting | undefined
+  readonly idpConfigurationId?: string | undefined
+  /** A new password (local authentication on Tableau Server only). */
+  readonly password?: Redacted.Redacted<string> | undefined
+}
+
+/**
+ * Adds a user to the site (TSC's `users.add`) and returns it. Add User
+ * takes the name, site role, auth setting and IdP configuration only; when
+ * `fullName`, `email` or `password` are given, they are set with a
+ * follow-up Update User (so they work with every API version), and the
+ * updated user is returned. If that follow-up fails, the user exists
+ * without them. REST: `POST /api/{v}/sites/{siteId}/users` (then
+ * `PUT .../users/{userId}`). Fails with `Conflict` (409017, the user is
+ * already on the site), `NotFound` (the follow-up found the user gone),
+ * `Forbidden` (not an administrator) or a `CommonError`. Minimum API
+ * version: 2.0.
+ *
+ * @example
+ * ```ts
+ * const ana = yield* Users.add({ name: "ana@example.com", siteRole: "Explorer", authSetting: "SAML" })
+ * ```
+ */
+export const add = (
+  newUser: NewUser
+): Effect.Effect<UserItem, CommonError | Conflict | NotFound, TableauSession> =>
+  Effect.flatMap(
+    Endpoint.call({
+      operation: "Users.add",
+      method: "POST",
+      path: Endpoint.path`users`,
+      body: Xml.el("user", {
+        name: newUser.name,
+        siteRole: newUser.siteRole,
+        authSetting: newUser.authSetting,
+        idpConfigurationId: newUser.idpConfigurationId
+      }),
+      errors: ["Conflict"]
+    }, user),
+    (created) =>
+      newUser.fullName === undefined && newUser.email === undefined && newUser.password === undefined
+        ? Effect.succeed(created)
+        : update(created.id, { fullName: newUser.fullName, email: newUser.email, password: newUser.password })
+  )
+
+// ---------------------------------------------------------------------------
+// get, list
+// ---------------------------------------------------------------------------
+
+/**
+ * Reads the user with this ID (TSC's `users.get_by_id`). REST:
+ * `GET /api/{v}/sites/{siteId}/users/{userId}`. Fails with `NotFound`
+ * (404002) or a `CommonError`. Minimum API version: 2.0.
+ *
+ * @example
+ * ```ts
+ * const u = yield* Users.get(Ids.UserId.make("9f9e9d9c-8b8a-8f8e-7d7c-7b7a6f6d6e6d"))
+ * ```
+ */
+export const get = (userId: UserId): Effect.Effect<UserItem, CommonError | NotFound, TableauSession> =>
+  Endpoint.call({
+    operation: "Users.get",
+    method: "GET",
+    path: Endpoint.path`users/${userId}`,
+    errors: ["NotFound"]
+  }, user)
+
+/**
+ * Shorthands for the user list's common filters, added to `filter`:
+ * `siteRole` (one role or several), `name` (exact), and a `lastLogin` range.
+ */
+export interface UserFilters {
+  readonly siteRole?: SiteRole | ReadonlyArray<SiteRole> | undefined
+  readonly name?: string | undefined
+  /** Users who last signed in at or after this instant. */
+  readonly lastLoginSince?: Date | undefined
+  /** Users who last signed in at or before this instant. */
+  readonly lastLoginUntil?: Date | undefined
+}
+
+/** Options of `getPage`. */
+export interface UserPageOptions extends PageOptions, UserFilters {}
+/** Options of `list`. */
+export interface UserListOptions extends StreamOptions, UserFilters {}
+
+const withFilters = <O extends RequestOptions.ListOptions & UserFilters>(options: O | undefined): O | undefined => {
+  if (options === undefined) return undefined
+  const { siteRole, name, lastLoginSince, lastLoginUntil, ...rest } = options
+  const extra: Array<RequestOptions.Filter> = []
+  if (siteRole !== undefined) {
+    extra.push(
+      typeof siteRole === "string" ? RequestOptions.eq("siteRole", siteRole) : RequestOptions.in("siteRole", siteRole)
+    )
+  }
+  if (name !== undefined) extra.push(RequestOptions.eq("name", name))
+  if (lastLoginSince !== undefined) extra.push(RequestOptions.gte("lastLogin", lastLoginSince))
+  if (lastLoginUntil !== undefined) extra.push(RequestOptions.lte("lastLogin", lastLoginUntil))
+  return { ...rest, filter: [...(rest.filter ?? []), ...extra] } as unknown as O
+}
+
+const listSpec: Endpoint.Spec = { operation: "Users.list", method: "GET", path: Endpoint.path`users`, errors: [] }
+
+/**
+ * Reads one page of the users of the site (TSC's `users.get`). Filters
+ * (`siteRole`, `name`, `lastLogin`, ...), sorts and `fields` are Tableau's.
+ * REST: `GET /api/{v}/sites/{siteId}/users`. Fails with a `CommonError`.
+ * Minimum API version: 2.0.
+ *
+ * @example
+ * ```ts
+ * const { items, pagination } = yield* Users.getPage({ siteRole: "Creator", pageSize: 100 })
+ * ```
+ */
+export const getPage = (
+  options?: UserPageOptions
+): Effect.Effect<Page<UserItem>, CommonError, TableauSession> => Endpoint.page(listSpec, users, withFilters(options))
+
+/**
+ * Every user of the site, as a Stream over all pages (TSC's
+ * `Pager(server.users)`). REST: `GET /api/{v}/sites/{siteId}/users`.
+ * Fails with a `CommonError`. Minimum API version: 2.0.
+ *
+ * @example
+ * ```ts
+ * const recent = Users.list({ lastLoginSince: new Date("2024-01-01"), sort: [RequestOptions.asc("name")] })
+ * ```
+ */
+export const list = (options?: UserListOptions): Stream.Stream<UserItem, CommonError, TableauSession> =>
+  Endpoint.stream(listSpec, users, withFilters(options))
+
+// ---------------------------------------------------------------------------
+// update, remove
+// ---------------------------------------------------------------------------
+
+/** Update User answers without the user's ID; it is taken from the request. */
+const UpdatedUser = Schema.Struct({ id: Schema.optional(UserId), ...userFields })
+const updated = Endpoint.one("user", UpdatedUser)
+
+/**
+ * Changes a user's details (TSC's `users.update`); attributes left out stay
+ * as they are. The password is sent only when given, and never logged.
+ * REST: `PUT /api/{v}/sites/{siteId}/users/{userId}`. Fails with `NotFound`
+ * (404002), `Conflict` (409, such as a taken email on Tableau Cloud),
+ * `Forbidden` or a `CommonError`. Minimum API version: 2.0.
+ *
+ * @example
+ * ```ts
+ * const u = yield* Users.update(userId, { fullName: "Laura Rodriguez", email: "laura@example.com" })
+ * ```
+ */
+export const update = (
+  userId: UserId,
+  changes: UserChanges
+): Effect.Effect<UserItem, CommonError | NotFound | Conflict, TableauSession> =>
+  Effect.map(
+    Endpoint.call({
+      operation: "Users.update",
+      method: "PUT",
+      path: Endpoint.path`users/${userId}`,
+      body: Xml.el("user", {
+        fullName: changes.fullName,
+        email: changes.email,
+        siteRole: changes.siteRole,
+        authSetting: changes.authSetting,
+        idpConfigurationId: changes.idpConfigurationId,
+        password: changes.password === undefined ? undefined : Redacted.value(changes.password)
+      }),
+      errors: ["NotFound", "Conflict"]
+    }, updated),
+    ({ id, ...rest }) => new UserItem({ ...rest, id: id ?? userId })
+  )
+
+/** Options of `remove`. */
+export interface RemoveOptions {
+  /** Give the removed user's content to this user (API 3.9+). */
+  readonly mapAssetsTo?: UserId | undefined
+}
+
+/**
+ * Removes a user from the site (TSC's `users.remove`). A user who still owns
+ * content is not removed (`Conflict`; Tableau makes them Unlicensed) unless
+ * `mapAssetsTo` names the user who takes it over. REST:
+ * `DELETE /api/{v}/sites/{siteId}/users/{userId}[?mapAssetsTo={userId}]`.
+ * Fails with `NotFound` (404002, either user), `Conflict`,
+ * `UnsupportedApiVersion` (`mapAssetsTo` before API 3.9), `Forbidden` or a
+ * `CommonError`. Minimum API version: 2.0 (`mapAssetsTo`: 3.9).
+ *
+ * @example
+ * ```ts
+ * yield* Users.remove(leaverId, { mapAssetsTo: managerId })
+ * ```
+ */
+export const remove = (
+  userId: UserId,
+  options: RemoveOptions = {}
+): Effect.Effect<void, CommonError | NotFound | Conflict | UnsupportedApiVersion, TableauSession> =>
+  Endpoint.call({
+    operation: "Users.remove",
+    method: "DELETE",
+    path: Endpoint.path`users/${userId}`,
+    query: { mapAssetsTo: options.mapAssetsTo },
+    minApiVersion: options.mapAssetsTo === undefined ? undefined : "3.9",
+    errors: ["NotFound", "Conflict", "UnsupportedApiVersion"]
+  }, Endpoint.none)
+
+// ---------------------------------------------------------------------------
+// workbooks, groups, favorites
+// ---------------------------------------------------------------------------
+
+/** `<project id name/>` or `<owner id name/>` inside a workbook summary. */
+export class Reference extends Schema.Class<Reference>("Reference")({
+  id: Schema.String,
+  name: Schema.optional(Schema.String)
+}) {}
+
+/**
+ * A workbook as `workbooks(userId)` lists it: the summary attributes, its
+ * project and owner. (The full workbook model is the `Workbooks` module's.)
+ */
+export class UserWorkbook extends Schema.Class<UserWorkbook>("UserWorkbook")({
+  id: WorkbookId,
+  name: Schema.optionalWith(Schema.String, { default: () => "" }),
+  contentUrl: Schema.optional(Schema.String),
+  webpageUrl: Schema.optional(Schema.String),
+  showTabs: Schema.optional(BooleanFromString),
+  /** Size in megabytes. */
+  size: Schema.optional(IntFromString),
+  createdAt: Schema.optional(DateFromString),
+  updatedAt: Schema.optional(DateFromString),
+  project: Schema.optional(Reference),
+  owner: Schema.optional(Reference)
+}) {}
+
+/** Options of `workbooks`. */
+export interface WorkbooksOptions extends StreamOptions {
+  /** Only the workbooks the user owns (default false: the workbooks the user can read). */
+  readonly ownedBy?: boolean | undefined
+}
+
+const userWorkbooks = Endpoint.items("workbooks", "workbook", UserWorkbook)
+
+/**
+ * The workbooks a user owns (`ownedBy: true`) or can read, as a Stream
+ * over all pages (TSC's `users.populate_workbooks`, returned rather than
+ * stored on the user). REST:
+ * `GET /api/{v}/sites/{siteId}/users/{userId}/workbooks[?ownedBy=true]`.
+ * Fails with `NotFound` (404002) or a `CommonError`. Minimum API version: 2.0.
+ *
+ * @example
+ * ```ts
+ * const owned = yield* Stream.runCollect(Users.workbooks(userId, { ownedBy: true }))
+ * ```
+ */
+export const workbooks = (
+  userId: UserId,
+  options: WorkbooksOptions = {}
+): Stream.Stream<UserWorkbook, CommonError | NotFound, TableauSession> => {
+  const { ownedBy, ...streamOptions } = options
+  return Endpoint.stream({
+    operation: "Users.workbooks",
+    method: "GET",
+    path: Endpoint.path`users/${userId}/workbooks`,
+    query: { ownedBy: ownedBy ? "true" : undefined },
+    errors: ["NotFound"]
+  }, userWorkbooks, streamOptions)
+}
+
+const groupsOfUser = Endpoint.items("groups", "group", GroupItem)
+
+/**
+ * The groups a user belongs to, as a Stream over all pages (TSC's
+ * `users.populate_groups`). REST:
+ * `GET /api/{v}/sites/{siteId}/users/{userId}/groups`. Fails with
+ * `NotFound` (404002), `UnsupportedApiVersion` or a `CommonError`.
+ * Minimum API version: 3.7.
+ *
+ * @example
+ * ```ts
+ * const names = yield* Users.groups(userId).pipe(Stream.map((g) => g.name), Stream.runCollect)
+ * ```
+ */
+export const groups = (
+  userId: UserId,
+  options?: StreamOptions
+): Stream.Stream<GroupItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
+  Endpoint.stream({
+    operation: "Users.groups",
+    method: "GET",
+    path: Endpoint.path`users/${userId}/groups`,
+    minApiVersion: "3.7",
+    errors: ["NotFound", "UnsupportedApiVersion"]
+  }, groupsOfUser, options)
+
+/** One favorite of a user: its label and the content it points to. */
+export interface Favorite {
+  readonly label: string
+  /** The kind of content: `workbook`, `view`, `datasource`, `project`, `flow`, `collection`, `metric`, or a newer kind. */
+  readonly kind: string
+  readonly id: string
+  readonly name: string | undefined
+  readonly position: number | undefined
+  readonly addedAt: Date | undefined
+}
+
+const FavoriteWire = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+const favoritesDecoder = Endpoint.items("favorites", "favorite", FavoriteWire)
+
+const toFavorite = (wire: Readonly<Record<string, unknown>>): Favorite | undefined => {
+  for (const [kind, value] of Object.entries(wire)) {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) continue
+    const target = value as Record<string, unknown>
+    if (typeof target["id"] !== "string") continue
+    const position = Number(wire["position"])
+    const addedAt = typeof wire["addedAt"] === "string" ? new Date(wire["addedAt"]) : undefined
+    return {
+      label: typeof wire["label"] === "string" ? wire["label"] : "",
+      kind,
+      id: target["id"],
+      name: typeof target["name"] === "string" ? target["name"] : undefined,
+      position: Number.isFinite(position) && wire["position"] !== undefined ? position : undefined,
+      addedAt: addedAt === undefined || Number.isNaN(addedAt.getTime()) ? undefined : addedAt
+    }
+  }
+  return undefined
+}
+
+/**
+ * A user's favorites: workbooks, views, data sources, projects, flows and
+ * newer kinds (TSC's `users.populate_favorites`, which TSC did not
+ * implement). REST: `GET /api/{v}/sites/{siteId}/favorites/{userId}`.
+ * Fails with `NotFound` (404002), `UnsupportedApiVersion` or a
+ * `CommonError`. Minimum API version: 2.5.
+ *
+ * @example
+ * ```ts
+ * const favs = yield* Users.favorites(userId)
+ * for (const f of favs) console.log(f.kind, f.label)
+ * ```
+ */
+export const favorites = (
+  userId: UserId
+): Effect.Effect<ReadonlyArray<Favorite>, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
+  Effect.map(
+    Stream.runCollect(Endpoint.stream({
+      operation: "Users.favorites",
+      method: "GET",
+      path: Endpoint.path`favorites/${userId}`,
+      minApiVersion: "2.5",
+      errors: ["NotFound", "UnsupportedApiVersion"]
+    }, favoritesDecoder, { pageSize: 1000 })),
+    (all) => Array.from(all).flatMap((wire) => toFavorite(wire) ?? [])
+  )
+
+// ---------------------------------------------------------------------------
+// CSV provisioning
+// ---------------------------------------------------------------------------
+
+/** Options of `importCsv`. */
+export interface ImportCsvOptions {
+  /** The auth setting of every imported user (default ServerDefault). */
+  readonly authSetting?: AuthSetting | undefined
+  /** Per-user auth settings, by user name, overriding `authSetting`. */
+  readonly authSettings?: Readonly<Record<string, AuthSetting>> | undefined
+}
+
+const job = Endpoint.one("job", JobItem)
+const encoder = new TextEncoder()
+
+/**
+ * Imports users from a CSV file in a background job (the peers' bulk
+ * `add_users`/`provision`; TSC's `users.bulk_add`). The file is built or
+ * checked by `UserCsv` first, so rows Tableau would reject never leave the
+ * program; existing users are updated. Wait for the job with `Jobs.wait`;
+ * rows the server refuses appear in the job's notes. REST:
+ * `POST /api/{v}/sites/{siteId}/users/import` (multipart: `request_payload`
+ * XML with each user's auth setting, `tableau_user_import` CSV). Fails with
+ * `UnsupportedApiVersion`, `Forbidden` or a `CommonError`. Minimum API
+ * version: 3.15.
+ *
+ * @example
+ * ```ts
+ * const csv = yield* UserCsv.validate(text)
+ * const job = yield* Users.importCsv(csv, { authSetting: "SAML" })
+ * const done = yield* Jobs.wait(job.id, { timeout: "10 minutes" })
+ * ```
+ */
+export const importCsv = (
+  csv: UserCsv.UserCsv,
+  options: ImportCsvOptions = {}
+): Effect.Effect<JobItem, CommonError | UnsupportedApiVersion, TableauSession> =>
+  Endpoint.call({
+    operation: "Users.importCsv",
+    method: "POST",
+    path: Endpoint.path`users/import`,
+    body: Multipart.mixedBody([
+      {
+        name: "request_payload",
+        contentType: "text/xml",
+        content: Xml.render(
+          ...csv.rows.map((row) =>
+            Xml.el("user", {
+              name: row.name,
+              authSetting: options.authSettings?.[row.name] ?? options.authSetting ?? "ServerDefault"
+            })
+          )
+        )
+      },
+      {
+        name: "tableau_user_import",
+        filename: "users.csv",
+        contentType: "application/octet-stream",
+        content: encoder.encode(UserCsv.render(csv))
+      }
+    ]),
+    minApiVersion: "3.15",
+    errors: ["UnsupportedApiVersion"]
+  }, job)
+
+const optionalJob: Endpoint.Decoder<JobItem | undefined> = {
+  decode: (operation, status, body) =>
+    body.trim() === "" ? Effect.succeed(undefined) : job.decode(operation, status, body)
+}
+
+/**
+ * Removes the users named in a CSV file from the site (the peers'
+ * `delete_users`; TSC's `users.bulk_remove`). Only the names are sent.
+ * Returns the background job when the server starts one. REST:
+ * `POST /api/{v}/sites/{siteId}/users/delete` (multipart:
+ * `tableau_user_delete` CSV). Fails with `UnsupportedApiVersion`,
+ * `Forbidden` or a `CommonError`. Minimum API version: 3.15.
+ *
+ * @example
+ * ```ts
+ * yield* Users.removeCsv(yield* UserCsv.names(["ana@example.com"]))
+ * ```
+ */
+export const removeCsv = (
+  csv: UserCsv.UserCsv
+): Effect.Effect<JobItem | undefined, CommonError | UnsupportedApiVersion, TableauSession> =>
+  Endpoint.call({
+    operation: "Users.removeCsv",
+    method: "POST",
+    path: Endpoint.path`users/delete`,
+    body: Multipart.mixedBody([
+      {
+        name: "tableau_user_delete",
+        filename: "users.csv",
+        contentType: "application/octet-stream",
+        content: encoder.encode(UserCsv.renderNames(csv))
+      }
+    ]),
+    minApiVersion: "3.15",
+    errors: ["UnsupportedApiVersion"]
+  }, optionalJob)
+
+// ---------------------------------------------------------------------------
+// export
+// ---------------------------------------------------------------------------
+
+/** Options of `export`. */
+export interface ExportOptions extends UserFilters {
+  /** Include the group names of each user (default true). */
+  readonly groups?: boolean | undefined
+  /** Users per page (default 1000, the maximum). */
+  readonly pageSize?: number | undefined
+  /** Pages fetched at once (default: the session's). */
+  readonly concurrency?: number | undefined
+  /** Separator of group names inside the `groups` column (default `;`). */
+  readonly groupSeparator?: string | undefined
+}
+
+/** The header line of `export`. */
+export const EXPORT_HEADER = "id,name,fullName,email,siteRole,authSetting,lastLogin,groups"
+
+const csvField = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, "\"\"")}"` : value)
+
+const groupListSpec: Endpoint.Spec = { operation: "Users.export", method: "GET", path: Endpoint.path`groups`, errors: [] }
+const groupList = Endpoint.items("groups", "group", GroupItem)
+
+/** One user's groups: an index into the group names, or several. */
+type GroupIndexes = number | Array<number>
+
+/**
+ * A copy of an ID that does not share memory with the response it was
+ * parsed from (a substring can keep its whole page of XML alive).
+ */
+const detached = (id: string): string => id.split("").join("")
+
+/**
+ * Who is in which group, from one pass over the groups and their members
+ * (no request per user): user ID -> index of the group name, or indexes
+ * when the user is in several groups. Its size is the number of
+ * memberships, not the number of users times groups.
+ */
+const membership = (
+  pageSize: number,
+  concurrency: number | undefined
+): Effect.Effect<
+  { readonly names: ReadonlyArray<string>; readonly byUser: ReadonlyMap<string, GroupIndexes> },
+  CommonError,
+  TableauSession
+> =>
+  Effect.gen(function*() {
+    const names: Array<string> = []
+    const byUser = new Map<string, GroupIndexes>()
+    yield* Endpoint.stream(groupListSpec, groupList, { pageSize, concurrency }).pipe(
+      Stream.runForEach((group) => {
+        const index = names.push(group.name) - 1
+        return Endpoint.stream({
+          operation: "Users.export",
+          method: "GET",
+          path: Endpoint.path`groups/${group.id}/users`,
+          errors: ["NotFound"]
+        }, users, { pageSize, concurrency, fields: ["id"] }).pipe(
+          Stream.runForEach((member) =>
+            Effect.sync(() => {
+              const known = byUser.get(member.id)
+              if (known === undefined) byUser.set(detached(member.id), index)
+              else if (typeof known === "number") byUser.set(member.id, [known, index])
+              else known.push(index)
+            })
+          ),
+          // A group deleted while we read it has no members to report.
+          Effect.catchTag("NotFound", () => Effect.void)
+        )
+      })
+    )
+    return { names, byUser }
+  })
+
+const groupNames = (indexes: GroupIndexes | undefined, names: ReadonlyArray<string>, separator: string): string =>
+  indexes === undefined ? "" : typeof indexes === "number" ? names[indexes]! : indexes.map((i) => names[i]!).join(separator)
+
+const export_ = (
+  options: ExportOptions = {}
+): Stream.Stream<string, CommonError, TableauSession> => {
+  const pageSize = options.pageSize ?? 1000
+  const separator = options.groupSeparator ?? ";"
+  const { groups: withGroups = true, concurrency, groupSeparator: _, pageSize: __, ...filters } = options
+  const rows = (groupsOf: (id: string) => string) =>
+    list({ ...filters, pageSize, concurrency }).pipe(
+      Stream.map((u) =>
+        [
+          u.id,
+          u.name,
+          u.fullName ?? "",
+          u.email ?? "",
+          u.siteRole ?? "",
+          u.authSetting ?? "",
+          u.lastLogin === undefined ? "" : u.lastLogin.toISOString().replace(/\.\d{3}Z$/, "Z"),
+          groupsOf(u.id)
+        ].map(csvField).join(",")
+      )
+    )
+  const body: Stream.Stream<string, CommonError, TableauSession> = withGroups
+    ? Stream.unwrap(Effect.map(membership(pageSize, concurrency), ({ byUser, names }) =>
+      rows((id) => groupNames(byUser.get(id), names, separator))))
+    : rows(() => "")
+  return Stream.concat(Stream.make(EXPORT_HEADER), body)
+}
+
+export {
+  /**
+   * The site's roster as CSV lines, header first (the peers'
+   * `users_export`): ID, name, full name, email, site role, auth setting,
+   * last login and group names, one user per line. It streams: users are
+   * read page by page while lines are emitted, so memory does not grow with
+   * the number of users. Group names come from one pass over the groups and
+   * their members before the first user line (a map of user ID to group
+   * indexes, sized by the memberships, not one request per user); pass
+   * `groups: false` to skip it. The filters of `list` apply. REST:
+   * `GET .../groups`, `GET .../groups/{groupId}/users`, `GET .../users`.
+   * Fails with a `CommonError`. Minimum API version: 2.0.
+   *
+   * @example
+   * ```ts
+   * yield* Users.export().pipe(Stream.map((line) => line + "\n"), Stream.run(sink))
+   * ```
+   */
+  export_ as export
+}

@@ -1,0 +1,296 @@
+/**
+ * Views: the sheets and dashboards of workbooks (TSC's `views`), their
+ * usage statistics, preview images, and exports as PNG, PDF or CSV,
+ * streamed as they arrive.
+ *
+ * Exports take view filters (`filters`), sent as Tableau's `vf_<field>`
+ * parameters: several values of one field are joined with commas, and a
+ * comma inside a value is sent as `\,`.
+ *
+ * @since 0.1.0
+ */
+import * as Effect from "effect/Effect"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import { OwnerReference, ProjectReference } from "./Content.ts"
+import type { CommonError, NotFound, UnsupportedApiVersion } from "./Errors.ts"
+import { InvalidRequest } from "./Errors.ts"
+import { ViewId, WorkbookId } from "./Ids.ts"
+import { byteStream, bytes, flag } from "./internal/content.ts"
+import * as Endpoint from "./internal/endpoint.ts"
+import { DateFromString, IntFromString } from "./internal/schema.ts"
+import type { Page, PageOptions, StreamOptions } from "./RequestOptions.ts"
+import { TagLabels } from "./Tags.ts"
+import type { TableauSession } from "./TableauSession.ts"
+
+/** `<usage totalViewCount/>`: how often a view was looked at (with `includeUsageStatistics`). */
+export class ViewUsage extends Schema.Class<ViewUsage>("ViewUsage")({
+  totalViewCount: IntFromString
+}) {}
+
+/** `<workbook id/>` inside a view. */
+export class ViewWorkbook extends Schema.Class<ViewWorkbook>("ViewWorkbook")({
+  id: WorkbookId,
+  name: Schema.optional(Schema.String)
+}) {}
+
+/** A view (`<view>`). */
+export class ViewItem extends Schema.Class<ViewItem>("ViewItem")({
+  id: ViewId,
+  name: Schema.String,
+  contentUrl: Schema.optional(Schema.String),
+  viewUrlName: Schema.optional(Schema.String),
+  /** `worksheet`, `dashboard` or `story`. */
+  sheetType: Schema.optional(Schema.String),
+  createdAt: Schema.optional(DateFromString),
+  updatedAt: Schema.optional(DateFromString),
+  workbook: Schema.optional(ViewWorkbook),
+  owner: Schema.optional(OwnerReference),
+  project: Schema.optional(ProjectReference),
+  tags: Schema.optionalWith(TagLabels, { default: () => [] }),
+  /** Present when usage statistics were asked for. */
+  usage: Schema.optional(ViewUsage)
+}) {
+  /** The total number of views (TSC's `total_views`), when usage statistics were asked for. */
+  get totalViews(): number | undefined {
+    return this.usage?.totalViewCount
+  }
+}
+
+/** Options of `list` and `getPage`. */
+export interface ListViewsOptions {
+  /** Adds `<usage totalViewCount/>` to each view. */
+  readonly includeUsageStatistics?: boolean | undefined
+}
+
+/** View filters: field name to one value or several (`vf_<field>=a,b`). */
+export type ViewFilters = Readonly<Record<string, string | number | boolean | ReadonlyArray<string | number | boolean>>>
+
+/** Options shared by the exports. */
+export interface ExportOptions {
+  /** Minutes a cached export may be old before the server renders anew (minimum 1). */
+  readonly maxAge?: number | undefined
+  /** View filters (`vf_<field>`). */
+  readonly filters?: ViewFilters | undefined
+}
+
+/** Options of `image`. */
+export interface ImageOptions extends ExportOptions {
+  /** `"high"` renders at the highest resolution. */
+  readonly resolution?: "high" | undefined
+  /** Size of the rendered viz in pixels (API 3.23 and later). */
+  readonly vizWidth?: number | undefined
+  readonly vizHeight?: number | undefined
+}
+
+/** Page sizes of PDF exports. */
+export type PageType =
+  | "A3"
+  | "A4"
+  | "A5"
+  | "B4"
+  | "B5"
+  | "Executive"
+  | "Folio"
+  | "Ledger"
+  | "Legal"
+  | "Letter"
+  | "Note"
+  | "Quarto"
+  | "Tabloid"
+  | "Unspecified"
+
+/** Options of `pdf`. */
+export interface PdfOptions extends ExportOptions {
+  readonly pageType?: PageType | undefined
+  readonly orientation?: "Portrait" | "Landscape" | undefined
+  /** Size of the rendered viz in pixels (API 3.23 and later). */
+  readonly vizWidth?: number | undefined
+  readonly vizHeight?: number | undefined
+}
+
+const view = Endpoint.one("view", ViewItem)
+/** @internal */
+export const viewsDecoder = Endpoint.items("views", "view", ViewItem)
+
+const listSpec = (options?: ListViewsOptions): Endpoint.Spec => ({
+  operation: "Views.list",
+  method: "GET",
+  path: Endpoint.path`views`,
+  query: { includeUsageStatistics: flag(options?.includeUsageStatistics) },
+  errors: []
+})
+
+/**
+ * Reads one page of the views of the site (TSC's `views.get`), with usage
+ * statistics if asked. REST: `GET /api/{v}/sites/{siteId}/views`. Fails
+ * with a `CommonError`. Minimum API version: 2.2.
+ *
+ * @example
+ * ```ts
+ * const { items } = yield* Views.getPage({ includeUsageStatistics: true, pageSize: 50 })
+ * ```
+ */
+export const getPage = (
+  options?: PageOptions & ListViewsOptions
+): Effect.Effect<Page<ViewItem>, CommonError, TableauSession> => Endpoint.page(listSpec(options), viewsDecoder, options)
+
+/**
+ * Every view of the site, as a Stream over all pages, with usage
+ * statistics if asked. REST: `GET /api/{v}/sites/{siteId}/views`. Fails
+ * with a `CommonError`. Minimum API version: 2.2.
+ *
+ * @example
+ * ```ts
+ * const popular = Views.list({ includeUsageStatistics: true }).pipe(Stream.filter((v) => (v.totalViews ?? 0) > 100))
+ * ```
+ */
+export const list = (
+  options?: StreamOptions & ListViewsOptions
+): Stream.Stream<ViewItem, CommonError, TableauSession> => Endpoint.stream(listSpec(options), viewsDecoder, options)
+
+/**
+ * Reads one view. REST: `GET /api/{v}/sites/{siteId}/views/{viewId}`.
+ * Fails with `NotFound` (404011), `UnsupportedApiVersion` or a
+ * `CommonError`. Minimum API version: 3.0.
+ *
+ * @example
+ * ```ts
+ * const v = yield* Views.get(viewId)
+ * ```
+ */
+export const get = (
+  viewId: ViewId
+): Effect.Effect<ViewItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
+  Endpoint.call({
+    operation: "Views.get",
+    method: "GET",
+    path: Endpoint.path`views/${viewId}`,
+    errors: ["NotFound", "UnsupportedApiVersion"],
+    minApiVersion: "3.0"
+  }, view)
+
+/**
+ * The thumbnail of a view as PNG bytes (TSC's `populate_preview_image`).
+ * REST: `GET /api/{v}/sites/{siteId}/workbooks/{workbookId}/views/{viewId}/previewImage`.
+ * Fails with `NotFound` (404006 workbook, 404011 view) or a `CommonError`.
+ * Minimum API version: 2.0.
+ *
+ * @example
+ * ```ts
+ * const png = yield* Views.previewImage(view.workbook!.id, view.id)
+ * ```
+ */
+export const previewImage = (
+  workbookId: WorkbookId,
+  viewId: ViewId
+): Effect.Effect<Uint8Array, CommonError | NotFound, TableauSession> =>
+  bytes({
+    operation: "Views.previewImage",
+    method: "GET",
+    path: Endpoint.path`workbooks/${workbookId}/views/${viewId}/previewImage`,
+    errors: ["NotFound"]
+  })
+
+/** Escapes a `vf_` value: Tableau splits values on commas, so a literal comma is `\,`. */
+export const escapeFilterValue = (value: string | number | boolean): string => String(value).replace(/,/g, "\\,")
+
+const filterQuery = (operation: string, filters: ViewFilters | undefined) => {
+  const query: Record<string, string> = {}
+  for (const [field, value] of Object.entries(filters ?? {})) {
+    if (field.trim() === "") return new InvalidRequest({ operation, reason: "a view filter needs a field name" })
+    const values = Array.isArray(value) ? value : [value as string | number | boolean]
+    query[`vf_${field}`] = values.map(escapeFilterValue).join(",")
+  }
+  return query
+}
+
+const checkMaxAge = (operation: string, maxAge: number | undefined) =>
+  maxAge !== undefined && !(Number.isInteger(maxAge) && maxAge >= 1)
+    ? new InvalidRequest({ operation, reason: `maxAge must be a whole number of minutes from 1, got ${maxAge}` })
+    : undefined
+
+const exportStream = (
+  operation: string,
+  viewId: ViewId,
+  kind: "image" | "pdf" | "data",
+  options: ImageOptions & PdfOptions,
+  minApiVersion: string
+): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> => {
+  const filters = filterQuery(operation, options.filters)
+  const invalid = filters instanceof InvalidRequest ? filters : checkMaxAge(operation, options.maxAge)
+  if (invalid !== undefined) return Stream.fail(invalid)
+  const sized = options.vizWidth !== undefined || options.vizHeight !== undefined
+  return byteStream({
+    operation,
+    method: "GET",
+    path: kind === "image"
+      ? Endpoint.path`views/${viewId}/image`
+      : kind === "pdf"
+      ? Endpoint.path`views/${viewId}/pdf`
+      : Endpoint.path`views/${viewId}/data`,
+    query: {
+      resolution: options.resolution,
+      type: options.pageType,
+      orientation: options.orientation,
+      maxAge: options.maxAge === undefined ? undefined : String(options.maxAge),
+      vizWidth: options.vizWidth === undefined ? undefined : String(options.vizWidth),
+      vizHeight: options.vizHeight === undefined ? undefined : String(options.vizHeight),
+      ...(filters as Record<string, string>)
+    },
+    errors: ["NotFound", "UnsupportedApiVersion"],
+    minApiVersion: sized ? "3.23" : minApiVersion
+  })
+}
+
+/**
+ * Renders a view as a PNG image, streamed. REST:
+ * `GET /api/{v}/sites/{siteId}/views/{viewId}/image?resolution=high&maxAge=&vf_<field>=`.
+ * Fails with `NotFound` (404011), `InvalidRequest` (bad `maxAge` or filter),
+ * `UnsupportedApiVersion` (`vizWidth`/`vizHeight` before 3.23) or a
+ * `CommonError`. Minimum API version: 2.5.
+ *
+ * @example
+ * ```ts
+ * const png = Views.image(viewId, { resolution: "high", filters: { Region: ["East", "West"] } })
+ * ```
+ */
+export const image = (
+  viewId: ViewId,
+  options: ImageOptions = {}
+): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
+  exportStream("Views.image", viewId, "image", options, "2.5")
+
+/**
+ * Renders a view as a PDF document, streamed. REST:
+ * `GET /api/{v}/sites/{siteId}/views/{viewId}/pdf?type=&orientation=&maxAge=&vf_<field>=`.
+ * Fails with `NotFound` (404011), `InvalidRequest`, `UnsupportedApiVersion`
+ * or a `CommonError`. Minimum API version: 2.8.
+ *
+ * @example
+ * ```ts
+ * const pdf = Views.pdf(viewId, { pageType: "A4", orientation: "Landscape" })
+ * ```
+ */
+export const pdf = (
+  viewId: ViewId,
+  options: PdfOptions = {}
+): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
+  exportStream("Views.pdf", viewId, "pdf", options, "2.8")
+
+/**
+ * The data of a view as CSV (UTF-8 bytes), streamed. REST:
+ * `GET /api/{v}/sites/{siteId}/views/{viewId}/data?maxAge=&vf_<field>=`.
+ * Fails with `NotFound` (404011), `InvalidRequest`, `UnsupportedApiVersion`
+ * or a `CommonError`. Minimum API version: 2.8.
+ *
+ * @example
+ * ```ts
+ * const rows = Views.csv(viewId, { filters: { City: "Portland, OR" } }).pipe(Stream.decodeText(), Stream.splitLines)
+ * ```
+ */
+export const csv = (
+  viewId: ViewId,
+  options: ExportOptions = {}
+): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
+  exportStream("Views.csv", viewId, "data", options, "2.8")
