@@ -11,7 +11,7 @@ import * as Stream from "effect/Stream"
 import { Credentials, TableauSession } from "../mod.ts"
 import * as Upload from "../src/internal/upload.ts"
 import * as Data from "./data.ts"
-import { collection, upload } from "./target.ts"
+import { collection, publishes, upload, type Uploaded } from "./target.ts"
 
 export type Scenario =
   | {
@@ -38,15 +38,27 @@ export interface ClientResult {
   /** Every item exactly once, in order. */
   readonly exact?: boolean | undefined
   readonly firstMismatch?: string | undefined
-  readonly uploadSessionId?: string | undefined
+  readonly uploaded?: Uploaded | undefined
   readonly baseRssMiB: number
   readonly peakRssMiB: number
+  /** Sampled peaks of ArrayBuffer memory and of the JS heap. */
+  readonly peakArrayBuffersMiB?: number | undefined
+  readonly peakHeapMiB?: number | undefined
   /** CPU time (user + system) of the client process during the measured part. */
   readonly cpuMs?: number | undefined
   readonly error?: string | undefined
 }
 
 const scenario = JSON.parse(process.argv[2] ?? "{}") as Scenario
+
+// Peak of V8's ArrayBuffer memory, sampled every 10 ms (what RSS is made of, besides the heap).
+let peakArrayBuffers = 0
+let peakHeap = 0
+setInterval(() => {
+  const m = process.memoryUsage()
+  peakArrayBuffers = Math.max(peakArrayBuffers, m.arrayBuffers)
+  peakHeap = Math.max(peakHeap, m.heapUsed)
+}, 10).unref()
 const rss = () => process.memoryUsage().rss / 1024 / 1024
 const peak = () => process.resourceUsage().maxRSS / 1024
 const cpuSince = (start: NodeJS.CpuUsage) => {
@@ -98,12 +110,16 @@ const ours = (s: Extract<Scenario, { kind: "upload" }>) =>
     const baseRssMiB = rss()
     const cpu = process.cpuUsage()
     const started = performance.now()
-    const uploadSessionId = yield* upload(Data.source(s.size), s.size, s.chunkBytes)
+    const uploaded = yield* upload(Data.source(s.size), s.size, s.chunkBytes)
     const wallMs = performance.now() - started
-    return { wallMs, cpuMs: cpuSince(cpu), uploadSessionId, baseRssMiB, peakRssMiB: peak() } satisfies ClientResult
+    return { wallMs, cpuMs: cpuSince(cpu), uploaded, baseRssMiB, peakRssMiB: peak() } satisfies ClientResult
   }).pipe(Effect.provide(sessionLayer(s.url, s.fastRetry)))
 
-/** The same requests by hand with `fetch`: sign in, initiate, one PUT per framed chunk, sequentially. */
+/**
+ * The same requests by hand with `fetch`: sign in, initiate, one PUT per
+ * framed chunk, sequentially, then (when the target publishes) the publish
+ * request with the upload session.
+ */
 const raw = async (s: Extract<Scenario, { kind: "upload" }>): Promise<ClientResult> => {
   const signIn = await fetch(`${s.url}/api/3.24/auth/signin`, {
     method: "POST",
@@ -114,7 +130,10 @@ const raw = async (s: Extract<Scenario, { kind: "upload" }>): Promise<ClientResu
   const token = /token="([^"]+)"/.exec(credentials)?.[1] ?? ""
   const siteId = /<site id="([^"]+)"/.exec(credentials)?.[1] ?? ""
   const headers = { "x-tableau-auth": token }
-  const base = `${s.url}/api/3.24/sites/${siteId}/fileUploads`
+  const site = `${s.url}/api/3.24/sites/${siteId}`
+  const base = `${site}/fileUploads`
+  const projects = await (await fetch(`${site}/projects`, { headers })).text()
+  const projectId = /<project id="([^"]+)"/.exec(projects)?.[1] ?? ""
   const baseRssMiB = rss()
   const cpu = process.cpuUsage()
   const started = performance.now()
@@ -147,10 +166,25 @@ const raw = async (s: Extract<Scenario, { kind: "upload" }>): Promise<ClientResu
     await response.text()
     if (response.status !== 200) throw new Error(`append answered ${response.status}`)
   }
+  let uploaded: Uploaded = { kind: "upload", id: uploadSessionId }
+  if (publishes) {
+    const payload = `<tsRequest><workbook name="raw-${s.size}-${Date.now()}"><project id="${projectId}"/></workbook></tsRequest>`
+    const response = await fetch(
+      `${site}/workbooks?uploadSessionId=${encodeURIComponent(uploadSessionId)}&workbookType=twbx&overwrite=true`,
+      {
+        method: "POST",
+        headers: { ...headers, "content-type": `multipart/mixed; boundary=${boundary}` },
+        body: `--${boundary}\r\nContent-Disposition: name="request_payload"\r\nContent-Type: text/xml\r\n\r\n${payload}\r\n--${boundary}--\r\n`
+      }
+    )
+    const published = await response.text()
+    if (response.status !== 201) throw new Error(`publish answered ${response.status}: ${published.slice(0, 300)}`)
+    uploaded = { kind: "workbook", id: /<workbook id="([^"]+)"/.exec(published)?.[1] ?? "" }
+  }
   const wallMs = performance.now() - started
   const cpuMs = cpuSince(cpu)
   await fetch(`${s.url}/api/3.24/auth/signout`, { method: "POST", headers })
-  return { wallMs, cpuMs, uploadSessionId, baseRssMiB, peakRssMiB: peak() }
+  return { wallMs, cpuMs, uploaded, baseRssMiB, peakRssMiB: peak() }
 }
 
 const main = async (): Promise<ClientResult> => {
@@ -163,7 +197,11 @@ const main = async (): Promise<ClientResult> => {
 }
 
 main().then(
-  (result) => process.send?.(result, () => process.exit(0)),
+  (result) =>
+    process.send?.(
+      { ...result, peakArrayBuffersMiB: peakArrayBuffers / 1024 / 1024, peakHeapMiB: peakHeap / 1024 / 1024 },
+      () => process.exit(0)
+    ),
   (error: unknown) =>
     process.send?.({ wallMs: 0, baseRssMiB: 0, peakRssMiB: peak(), error: String(error) } satisfies ClientResult, () =>
       process.exit(1))

@@ -17,11 +17,12 @@ import { type ChildProcess, fork } from "node:child_process"
 import { mkdirSync, writeFileSync } from "node:fs"
 import { cpus } from "node:os"
 import { fileURLToPath } from "node:url"
+import { build } from "esbuild"
 import type { ClientResult, Scenario } from "./client.ts"
 import * as Data from "./data.ts"
 import * as Decode from "./decode.ts"
 import type { ServerMessage } from "./server.ts"
-import { collection } from "./target.ts"
+import { collection, publishes } from "./target.ts"
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url))
 const args = process.argv.slice(2)
@@ -32,6 +33,22 @@ const numbers = (name: string, fallback: string) => flag(name, fallback).split("
 const prof = args.includes("--prof")
 const resultsDir = here("./results")
 mkdirSync(`${resultsDir}/profiles`, { recursive: true })
+
+// The child processes run bundles under plain `node`: with tsx's loader in
+// the process, RSS would include its transpiler (about 60 MiB more).
+await build({
+  entryPoints: { client: here("./client.ts"), server: here("./server.ts") },
+  outdir: `${resultsDir}/build`,
+  outExtension: { ".js": ".mjs" },
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  sourcemap: prof,
+  logLevel: "error",
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" }
+})
+const bundle = (name: string) => `${resultsDir}/build/${name}.mjs`
 
 // ---------------------------------------------------------------------------
 // Child processes
@@ -46,8 +63,8 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 const startServer = (options: object): Promise<Server> =>
   new Promise((resolve, reject) => {
-    const execArgv = ["--import", "tsx", ...(prof ? ["--cpu-prof", `--cpu-prof-dir=${resultsDir}/profiles`] : [])]
-    const child = fork(here("./server.ts"), [JSON.stringify(options)], { execArgv })
+    const execArgv = [...(prof ? ["--cpu-prof", `--cpu-prof-dir=${resultsDir}/profiles`, "--enable-source-maps"] : [])]
+    const child = fork(bundle("server"), [JSON.stringify(options)], { execArgv })
     const pending = new Map<number, (result: unknown) => void>()
     let next = 1
     child.on("message", (message: { id: number; result: unknown }) => {
@@ -74,8 +91,8 @@ const startServer = (options: object): Promise<Server> =>
 
 const runClient = (scenario: Scenario): Promise<ClientResult> =>
   new Promise((resolve, reject) => {
-    const execArgv = ["--import", "tsx", ...(prof ? ["--cpu-prof", `--cpu-prof-dir=${resultsDir}/profiles`] : [])]
-    const child: ChildProcess = fork(here("./client.ts"), [JSON.stringify(scenario)], { execArgv })
+    const execArgv = [...(prof ? ["--cpu-prof", `--cpu-prof-dir=${resultsDir}/profiles`, "--enable-source-maps"] : [])]
+    const child: ChildProcess = fork(bundle("client"), [JSON.stringify(scenario)], { execArgv })
     let result: ClientResult | undefined
     child.on("message", (message: ClientResult) => {
       result = message
@@ -176,6 +193,12 @@ const decode = async () => {
 
 const MiB = 1024 * 1024
 
+/** What the fake holds for an upload's result: size and SHA-256. */
+const storedOf = (server: Server, r: ClientResult) =>
+  r.uploaded
+    ? server.call<{ size: number; sha256: string }>({ op: "take", kind: r.uploaded.kind, uploadId: r.uploaded.id })
+    : Promise.resolve(undefined)
+
 const upload = async () => {
   const rows: Array<Row> = []
   const server = await startServer({})
@@ -190,9 +213,7 @@ const upload = async () => {
           const serverCpuBefore = await server.call<number>({ op: "cpu" })
           const r = await runClient({ kind: "upload", url: server.url, size, chunkBytes, mode })
           const serverCpuS = ((await server.call<number>({ op: "cpu" })) - serverCpuBefore) / 1000
-          const stored = r.uploadSessionId
-            ? await server.call<{ size: number; sha256: string }>({ op: "take", uploadSessionId: r.uploadSessionId })
-            : undefined
+          const stored = await storedOf(server, r)
           const row: Row = {
             mode,
             sizeMiB,
@@ -202,6 +223,8 @@ const upload = async () => {
             MiBPerS: sizeMiB / (r.wallMs / 1000),
             peakRssMiB: Math.round(r.peakRssMiB),
             baseRssMiB: Math.round(r.baseRssMiB),
+            peakBuffersMiB: Math.round(r.peakArrayBuffersMiB ?? 0),
+            peakHeapMiB: Math.round(r.peakHeapMiB ?? 0),
             clientCpuS: (r.cpuMs ?? 0) / 1000,
             serverCpuS,
             identical: stored?.sha256 === expected && stored.size === size,
@@ -230,7 +253,7 @@ const upload = async () => {
       oursPeakRssMiB: med("ours", "peakRssMiB")
     })
   }
-  table("Chunked upload runs", rows)
+  table(`Chunked upload runs (${publishes ? "Workbooks.publish" : "Upload.uploadFile"})`, rows)
   table(`Chunked upload, median of ${repeat}`, summary)
   save("upload", { rows, summary })
 }
@@ -266,9 +289,7 @@ const resilience = async () => {
   const uploadServer = await startServer({ faults: { resetEvery: 7 } })
   try {
     const r = await runClient({ kind: "upload", url: uploadServer.url, size, chunkBytes: 16 * MiB, mode: "ours", fastRetry: true })
-    const stored = r.uploadSessionId
-      ? await uploadServer.call<{ size: number; sha256: string }>({ op: "take", uploadSessionId: r.uploadSessionId })
-      : undefined
+    const stored = await storedOf(uploadServer, r)
     const stats = await uploadServer.call<{ statuses: Record<string, number> }>({ op: "stats" })
     const row: Row = {
       test: `upload ${sizeMiB} MiB, reset mid-chunk on every 7th request`,

@@ -4,10 +4,11 @@
  *
  * argv[2]: the fake's options as JSON. Messages from the parent:
  * `{ id, op: "faults", patch }`, `{ id, op: "inject", action, match, times }`,
- * `{ id, op: "count" }`, `{ id, op: "take", uploadSessionId }`,
+ * `{ id, op: "count" }`, `{ id, op: "take", kind, uploadId }`,
  * `{ id, op: "stats" }`; each is answered with `{ id, result }`.
  */
 import * as Effect from "effect/Effect"
+import { fileOf, seedContent, WORKBOOKS } from "../src/internal/fake/content.ts"
 import { takeUpload } from "../src/internal/fake/routes/fileUploads.ts"
 import type { FaultAction, FaultMatch, FaultPlan } from "../src/internal/fake/server.ts"
 import * as FakeTableau from "../src/testing.ts"
@@ -16,7 +17,7 @@ export type ServerMessage =
   | { readonly id: number; readonly op: "faults"; readonly patch: Partial<FaultPlan> }
   | { readonly id: number; readonly op: "inject"; readonly action: FaultAction; readonly match: FaultMatch; readonly times: number }
   | { readonly id: number; readonly op: "count" }
-  | { readonly id: number; readonly op: "take"; readonly uploadSessionId: string }
+  | { readonly id: number; readonly op: "take"; readonly kind: "upload" | "workbook"; readonly uploadId: string }
   | { readonly id: number; readonly op: "stats" }
   | { readonly id: number; readonly op: "cpu" }
 
@@ -25,6 +26,15 @@ const options = JSON.parse(process.argv[2] ?? "{}") as FakeTableau.FakeOptions
 Effect.runFork(
   Effect.scoped(Effect.gen(function*() {
     const { fake, url } = yield* FakeTableau.serve(options)
+    // One empty project to publish into.
+    yield* Effect.promise(() =>
+      seedContent(fake.state, fake.defaultSiteId, fake.adminUserId, {
+        projects: 1,
+        workbooksPerProject: 0,
+        datasourcesPerProject: 0,
+        groups: 0
+      })
+    )
     const answer = (message: ServerMessage): unknown => {
       switch (message.op) {
         case "faults":
@@ -36,8 +46,10 @@ Effect.runFork(
         case "count":
           return fake.count()
         case "take": {
-          const stored = takeUpload(fake.state, fake.defaultSiteId, message.uploadSessionId)
-          return { size: stored.size, sha256: stored.sha256 }
+          const stored = message.kind === "upload"
+            ? takeUpload(fake.state, fake.defaultSiteId, message.uploadId)
+            : fileOf(fake.state, WORKBOOKS, message.uploadId)?.content
+          return stored === undefined ? { error: "nothing stored" } : { size: stored.size, sha256: stored.sha256 }
         }
         case "cpu": {
           const used = process.cpuUsage()

@@ -2,11 +2,13 @@
  * What the benchmarks page and publish through. Switching the collection
  * to users, or uploads to `Workbooks.publish`, is one line each (marked).
  */
-import type * as Effect from "effect/Effect"
-import type * as Stream from "effect/Stream"
-import { Sites } from "../mod.ts"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import { Projects, Sites, Users, Workbooks } from "../mod.ts"
 import type { TableauSession } from "../mod.ts"
 import type { CommonError } from "../src/Errors.ts"
+import { UserItem } from "../src/internal/directory.ts"
 import * as Endpoint from "../src/internal/endpoint.ts"
 import type { StreamOptions } from "../src/RequestOptions.ts"
 import * as Upload from "../src/internal/upload.ts"
@@ -33,15 +35,54 @@ const sites: Collection<Sites.SiteItem> = {
   decoder: Endpoint.items("sites", "site", Sites.SiteItem)
 }
 
-// SWITCH (one line): `export const collection = users` once Users.list lands.
-export const collection: Collection<unknown> = sites as Collection<unknown>
+const users: Collection<Users.UserItem> = {
+  name: "users",
+  seed: (n) => ({ users: n }),
+  list: (options) => Users.list(options),
+  key: (user) => user.name,
+  expected: (i) => (i === 0 ? "admin" : `user${String(i).padStart(6, "0")}`),
+  path: "sites/{siteId}/users",
+  decoder: Endpoint.items("users", "user", UserItem)
+}
 
-/** An upload of `size` bytes from a stream; succeeds with what the fake needs to find the stored content. */
+// SWITCH (one line): `sites` or `users`.
+export const collection: Collection<unknown> = (process.env["BENCH_COLLECTION"] === "sites" ? sites : users) as Collection<unknown>
+
+/** Where the fake keeps what an upload sent: a finished upload session, or a published workbook's file. */
+export interface Uploaded {
+  readonly kind: "upload" | "workbook"
+  readonly id: string
+}
+
+/** An upload of `size` bytes from a stream. */
 export type Uploader = (
   source: Stream.Stream<Uint8Array>,
   size: number,
   chunkBytes: number | undefined
-) => Effect.Effect<string, unknown, TableauSession.TableauSession>
+) => Effect.Effect<Uploaded, unknown, TableauSession.TableauSession>
 
-// SWITCH (one line): `Workbooks.publish` once it lands (the fake then keeps the published content).
-export const upload: Uploader = (source, _size, chunkBytes) => Upload.uploadFile(source, { chunkBytes })
+/** The upload session alone (the upload core, no publish request). */
+export const uploadSession: Uploader = (source, _size, chunkBytes) =>
+  Effect.map(Upload.uploadFile(source, { chunkBytes }), (id) => ({ kind: "upload", id }))
+
+/** `Workbooks.publish` into the first project: chunked above 64 MB. */
+export const publishWorkbook: Uploader = (source, size, chunkBytes) =>
+  Effect.gen(function*() {
+    const project = yield* Stream.runHead(Projects.list())
+    if (Option.isNone(project)) return yield* Effect.fail("the fake has no project")
+    const workbook = yield* Workbooks.publish({
+      item: { name: `bench-${size}-${Date.now()}`, projectId: project.value.id },
+      content: source,
+      size,
+      fileName: "bench.twbx",
+      mode: "Overwrite",
+      chunkBytes
+    })
+    return { kind: "workbook" as const, id: workbook.id }
+  })
+
+// SWITCH (one line): `uploadSession` or `publishWorkbook` (BENCH_UPLOAD=session picks the former).
+export const upload: Uploader = process.env["BENCH_UPLOAD"] === "session" ? uploadSession : publishWorkbook
+
+/** Whether uploads end with a publish request (the raw `fetch` baseline then sends one too). */
+export const publishes = upload === publishWorkbook
