@@ -1,6 +1,18 @@
 /** Shared test helpers. */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
+import { Credentials, TableauSession } from "../mod.ts"
+
+/** A session over real HTTP (a served fake), signed in as admin with a personal access token. */
+export const overHttp = (url: string, options: Partial<TableauSession.Options> = {}) =>
+  TableauSession.layer({
+    server: url,
+    credentials: Credentials.personalAccessToken({ name: "admin", secret: "admin" }),
+    retry: { maxRetries: 5, baseDelay: 5, maxDelay: 50, maxRetryAfter: 1000 },
+    ...options
+  }).pipe(Layer.provide(FetchHttpClient.layer))
 
 /** A tracer that records every span it creates, with its attributes. */
 export const recordingTracer = () => {

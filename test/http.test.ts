@@ -1,19 +1,10 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
-import { Credentials, Sites, TableauSession } from "../mod.ts"
+import { Sites, TableauSession } from "../mod.ts"
 import * as FakeTableau from "../src/testing.ts"
-
-const over = (url: string, options: Partial<TableauSession.Options> = {}) =>
-  TableauSession.layer({
-    server: url,
-    credentials: Credentials.personalAccessToken({ name: "admin", secret: "admin" }),
-    retry: { maxRetries: 5, baseDelay: 5, maxDelay: 50, maxRetryAfter: 1000 },
-    ...options
-  }).pipe(Layer.provide(FetchHttpClient.layer))
+import { overHttp as over } from "./helpers.ts"
 
 describe("over real HTTP", () => {
   it.live("signs in, pages and signs out through sockets on 127.0.0.1", () =>

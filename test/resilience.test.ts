@@ -5,27 +5,20 @@
  * CI sizes; the full-size runs are `npm run bench -- resilience`.
  */
 import { describe, expect, it } from "@effect/vitest"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { createHash } from "node:crypto"
-import { Credentials, Ids, TableauSession, Users, Workbooks } from "../mod.ts"
+import { Ids, type TableauSession, Users, Workbooks } from "../mod.ts"
 import { fileOf, WORKBOOKS } from "../src/internal/fake/content.ts"
 import type { FakeServer } from "../src/internal/fake/server.ts"
 import * as FakeTableau from "../src/testing.ts"
-import { recordingTracer } from "./helpers.ts"
+import { overHttp, recordingTracer } from "./helpers.ts"
 
 const MiB = 1024 * 1024
 
 const over = (url: string, options: Partial<TableauSession.Options> = {}) =>
-  TableauSession.layer({
-    server: url,
-    credentials: Credentials.password({ username: "admin", password: "admin" }),
-    retry: { maxRetries: 6, baseDelay: 5, maxDelay: 50, maxRetryAfter: 1000 },
-    ...options
-  }).pipe(Layer.provide(FetchHttpClient.layer))
+  overHttp(url, { retry: { maxRetries: 6, baseDelay: 5, maxDelay: 50, maxRetryAfter: 1000 }, ...options })
 
 /** Deterministic content in 64 KiB pieces (a file read stream's size), each a fresh array. */
 const content = (total: number): Stream.Stream<Uint8Array> =>
@@ -94,7 +87,14 @@ describe("paging under faults, over real HTTP", () => {
 describe("chunked publish under faults, over real HTTP", () => {
   // 4 MiB chunks: large enough that a doubled chunk shows in Tableau's whole-megabyte fileSize.
   const total = 9 * 4 * MiB + 12_345
-  const chunkBytes = 4 * MiB
+  const publish = (name: string, projectId: Ids.ProjectId) =>
+    Workbooks.publish({
+      item: { name, projectId },
+      content: content(total),
+      fileName: `${name}.twbx`,
+      mode: "CreateNew",
+      chunkBytes: 4 * MiB
+    })
 
   it.live("connections reset mid-chunk: the chunks are resent and the server holds identical bytes", () =>
     Effect.gen(function*() {
@@ -102,13 +102,7 @@ describe("chunked publish under faults, over real HTTP", () => {
       const workbook = yield* Effect.gen(function*() {
         // From here on every third request has its connection reset before the server reads it.
         fake.faults.resetEvery = 3
-        return yield* Workbooks.publish({
-          item: { name: "Resets", projectId },
-          content: content(total),
-          fileName: "Resets.twbx",
-          mode: "CreateNew",
-          chunkBytes
-        })
+        return yield* publish("Resets", projectId)
       }).pipe(Effect.provide(over(url)))
       fake.faults.resetEvery = 0
       const stored = fileOf(fake.state, WORKBOOKS, workbook.id)?.content
@@ -124,13 +118,7 @@ describe("chunked publish under faults, over real HTTP", () => {
       const { fake, projectId, url } = yield* serveWithProject()
       fake.script.push({ match: { method: "PUT", path: "/fileUploads/" }, action: { _tag: "Delay", millis: 0 } })
       fake.script.push({ match: { method: "PUT", path: "/fileUploads/" }, action: { _tag: "Hang" } })
-      const workbook = yield* Workbooks.publish({
-        item: { name: "Hung", projectId },
-        content: content(total),
-        fileName: "Hung.twbx",
-        mode: "CreateNew",
-        chunkBytes
-      }).pipe(Effect.provide(over(url, { timeout: "2 seconds" })))
+      const workbook = yield* publish("Hung", projectId).pipe(Effect.provide(over(url, { timeout: "2 seconds" })))
       const stored = fileOf(fake.state, WORKBOOKS, workbook.id)?.content
       expect(stored?.sha256).toBe(yield* digest(total))
       expect(statuses(fake, "PUT", "/fileUploads/")).toContain("hang")
@@ -143,13 +131,7 @@ describe("chunked publish under faults, over real HTTP", () => {
       fake.script.push({ match: { method: "PUT", path: "/fileUploads/" }, action: { _tag: "Delay", millis: 0 } })
       fake.script.push({ match: { method: "PUT", path: "/fileUploads/" }, action: { _tag: "ResetAfter" } })
       const error = yield* Effect.flip(
-        Workbooks.publish({
-          item: { name: "Twice", projectId },
-          content: content(total),
-          fileName: "Twice.twbx",
-          mode: "CreateNew",
-          chunkBytes
-        })
+        publish("Twice", projectId)
       ).pipe(Effect.provide(over(url)))
       expect(error._tag).toBe("TransportError")
       if (error._tag === "TransportError") {
@@ -167,13 +149,7 @@ describe("chunked publish under faults, over real HTTP", () => {
       const { fake, projectId, url } = yield* serveWithProject()
       fake.script.push({ match: { method: "POST", path: "/workbooks" }, action: { _tag: "ResetAfter" } })
       const error = yield* Effect.flip(
-        Workbooks.publish({
-          item: { name: "Once", projectId },
-          content: content(total),
-          fileName: "Once.twbx",
-          mode: "CreateNew",
-          chunkBytes
-        })
+        publish("Once", projectId)
       ).pipe(Effect.provide(over(url)))
       expect(error._tag).toBe("TransportError")
       if (error._tag === "TransportError") {
