@@ -5,6 +5,7 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as fc from "fast-check"
 import { createHash } from "node:crypto"
+import * as Multipart from "../src/internal/fake/multipart.ts"
 import { takeUpload } from "../src/internal/fake/routes/fileUploads.ts"
 import * as Upload from "../src/internal/upload.ts"
 import * as Xml from "../src/internal/xml.ts"
@@ -52,6 +53,39 @@ describe("multipart bodies", () => {
     const a = Upload.makeBoundary()
     expect(a).toMatch(/^[0-9a-f]{32}$/)
     expect(Upload.makeBoundary()).not.toBe(a)
+  })
+})
+
+describe("the fake's multipart parser", () => {
+  it("reads back any parts, also data full of near-boundaries", () => {
+    const boundary = "0123456789abcdef0123456789abcdef"
+    // Data built from pieces of the delimiter, so the search meets many partial matches.
+    const near = fc.array(
+      fc.oneof(
+        fc.uint8Array({ maxLength: 8 }),
+        fc.integer({ min: 0, max: 35 }).map((n) => new TextEncoder().encode(`\r\n--${boundary}`.slice(0, n)))
+      ),
+      { maxLength: 12 }
+    ).map((pieces) => Uint8Array.from(pieces.flatMap((p) => [...p])))
+    fc.assert(
+      fc.property(near, near, (payload, file) => {
+        const body = Upload.multipart([
+          { name: "request_payload", contentType: "text/xml", data: payload },
+          { name: "tableau_file", filename: "f", contentType: "application/octet-stream", data: file }
+        ], boundary)
+        if (body._tag !== "Bytes") throw new Error("not bytes")
+        const parts = Multipart.parse(body.bytes, boundary)
+        expect(parts.map((p) => p.name)).toEqual(["request_payload", "tableau_file"])
+        expect([...parts[0]!.data]).toEqual([...payload])
+        expect([...parts[1]!.data]).toEqual([...file])
+        // The search finds what Node's native one finds.
+        const delimiter = new TextEncoder().encode(`\r\n--${boundary}`)
+        for (let from = 0; from < body.bytes.length; from += 7) {
+          expect(Multipart.indexOf(body.bytes, delimiter, from)).toBe(Buffer.from(body.bytes).indexOf(delimiter, from))
+        }
+      }),
+      { numRuns: 500 }
+    )
   })
 })
 
