@@ -258,6 +258,14 @@ const upload = async () => {
   save("upload", { rows, summary })
 }
 
+type Stats = { statuses: Record<string, number> }
+const faultsBetween = (before: Stats, after: Stats) =>
+  ["503", "429", "reset", "hang"]
+    .map((k) => [k, (after.statuses[k] ?? 0) - (before.statuses[k] ?? 0)] as const)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k}:${n}`)
+    .join(" ")
+
 const resilience = async () => {
   const rows: Array<Row> = []
   const n = Number(flag("resilienceItems", "100000"))
@@ -267,16 +275,17 @@ const resilience = async () => {
   })
   try {
     for (const concurrency of numbers("resilienceConcurrency", "4,16")) {
+      const before = await pagingServer.call<Stats>({ op: "stats" })
+      const requestsBefore = await pagingServer.call<number>({ op: "count" })
       const r = await runClient({ kind: "paging", url: pagingServer.url, n, pageSize: 100, concurrency, fastRetry: true })
-      const stats = await pagingServer.call<{ statuses: Record<string, number> }>({ op: "stats" })
+      const after = await pagingServer.call<Stats>({ op: "stats" })
       const row: Row = {
-        test: `paging ${n}, 5% 503/429 + reset every 200`,
+        test: `paging ${n} ${collection.name}, 5% 503/429 (Retry-After: 0) + reset every 200 requests`,
         concurrency,
         wallS: r.wallMs / 1000,
-        items: r.items,
-        exactlyOnceInOrder: r.exact,
-        faults: `503:${stats.statuses["503"] ?? 0} 429:${stats.statuses["429"] ?? 0} reset:${stats.statuses["reset"] ?? 0}`,
-        error: r.error ?? r.firstMismatch
+        requests: (await pagingServer.call<number>({ op: "count" })) - requestsBefore,
+        faults: faultsBetween(before, after),
+        outcome: r.exact ? `all ${r.items} items exactly once, in order` : `WRONG: ${r.error ?? r.firstMismatch ?? r.items}`
       }
       rows.push(row)
       console.log(JSON.stringify(row))
@@ -286,25 +295,42 @@ const resilience = async () => {
   }
   const sizeMiB = Number(flag("resilienceUploadMiB", "1024"))
   const size = sizeMiB * MiB
-  const uploadServer = await startServer({ faults: { resetEvery: 7 } })
-  try {
-    const r = await runClient({ kind: "upload", url: uploadServer.url, size, chunkBytes: 16 * MiB, mode: "ours", fastRetry: true })
-    const stored = await storedOf(uploadServer, r)
-    const stats = await uploadServer.call<{ statuses: Record<string, number> }>({ op: "stats" })
-    const row: Row = {
-      test: `upload ${sizeMiB} MiB, reset mid-chunk on every 7th request`,
-      concurrency: 1,
-      wallS: r.wallMs / 1000,
-      items: size,
-      exactlyOnceInOrder: stored?.sha256 === Data.sha256(size) && stored.size === size,
-      faults: `reset:${stats.statuses["reset"] ?? 0}`,
-      error: r.error
+  const expected = Data.sha256(size)
+  const upload = async (test: string, faults: object, script: (server: Server) => Promise<unknown>) => {
+    const server = await startServer({ faults })
+    try {
+      await script(server)
+      const before = await server.call<Stats>({ op: "stats" })
+      const requestsBefore = await server.call<number>({ op: "count" })
+      const r = await runClient({ kind: "upload", url: server.url, size, chunkBytes: 16 * MiB, mode: "ours", fastRetry: true })
+      const after = await server.call<Stats>({ op: "stats" })
+      const stored = await storedOf(server, r)
+      const row: Row = {
+        test,
+        concurrency: 1,
+        wallS: r.wallMs / 1000,
+        requests: (await server.call<number>({ op: "count" })) - requestsBefore,
+        faults: faultsBetween(before, after),
+        outcome: r.error !== undefined
+          ? `failed: ${r.error.slice(0, 160)}`
+          : stored?.sha256 === expected && stored.size === size
+          ? "server holds identical bytes (SHA-256)"
+          : `WRONG: server holds ${stored?.size} bytes, ${stored?.sha256}`
+      }
+      rows.push(row)
+      console.log(JSON.stringify(row))
+    } finally {
+      server.close()
     }
-    rows.push(row)
-    console.log(JSON.stringify(row))
-  } finally {
-    uploadServer.close()
   }
+  await upload(`publish ${sizeMiB} MiB, connection reset mid-chunk on every 7th request`, { resetEvery: 7 }, () => Promise.resolve())
+  await upload(
+    `publish ${sizeMiB} MiB, reset AFTER the server appended chunk 10`,
+    {},
+    (server) =>
+      server.call({ op: "inject", action: { _tag: "Delay", millis: 0 }, match: { method: "PUT", path: "/fileUploads/" }, times: 9 })
+        .then(() => server.call({ op: "inject", action: { _tag: "ResetAfter" }, match: { method: "PUT", path: "/fileUploads/" }, times: 1 }))
+  )
   table("Resilience, full size", rows)
   save("resilience", rows)
 }
