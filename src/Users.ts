@@ -20,8 +20,8 @@ import type { CommonError, Conflict, NotFound, UnsupportedApiVersion } from "./E
 import { UserId, WorkbookId } from "./Ids.ts"
 import { type AuthSetting, GroupItem, type SiteRole, UserItem, userFields } from "./internal/directory.ts"
 import * as Endpoint from "./internal/endpoint.ts"
-import * as Multipart from "./internal/multipart.ts"
 import { BooleanFromString, DateFromString, IntFromString } from "./internal/schema.ts"
+import * as Upload from "./internal/upload.ts"
 import * as Xml from "./internal/xml.ts"
 import { JobItem } from "./Jobs.ts"
 import * as RequestOptions from "./RequestOptions.ts"
@@ -462,11 +462,11 @@ export const importCsv = (
     operation: "Users.importCsv",
     method: "POST",
     path: Endpoint.path`users/import`,
-    body: Multipart.mixedBody([
+    body: Upload.multipart([
       {
         name: "request_payload",
         contentType: "text/xml",
-        content: Xml.render(
+        data: Xml.render(
           ...csv.rows.map((row) =>
             Xml.el("user", {
               name: row.name,
@@ -479,7 +479,7 @@ export const importCsv = (
         name: "tableau_user_import",
         filename: "users.csv",
         contentType: "application/octet-stream",
-        content: encoder.encode(UserCsv.render(csv))
+        data: encoder.encode(UserCsv.render(csv))
       }
     ]),
     minApiVersion: "3.15",
@@ -511,12 +511,12 @@ export const removeCsv = (
     operation: "Users.removeCsv",
     method: "POST",
     path: Endpoint.path`users/delete`,
-    body: Multipart.mixedBody([
+    body: Upload.multipart([
       {
         name: "tableau_user_delete",
         filename: "users.csv",
         contentType: "application/octet-stream",
-        content: encoder.encode(UserCsv.renderNames(csv))
+        data: encoder.encode(UserCsv.renderNames(csv))
       }
     ]),
     minApiVersion: "3.15",
