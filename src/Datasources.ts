@@ -315,7 +315,7 @@ export interface PublishDatasource {
  * Fails with `InvalidRequest` before sending (invalid mode, a file type
  * that is not a data source), `Conflict` (409006, `CreateNew` and the name
  * is taken), `NotFound` (404005 project; `Append` to a data source that
- * does not exist), `UploadSourceError`, the content stream's own error, or
+ * does not exist), `UploadSourceError`, `UploadCorrupted`, the content stream's own error, or
  * a `CommonError`. Minimum API version: 2.0 (`asJob`: 3.0).
  *
  * @example

@@ -374,7 +374,8 @@ export interface PublishWorkbook {
  * Fails with `InvalidRequest` before sending (invalid mode, a file type
  * other than `.twb`/`.twbx`, `Append`), `Conflict` (409006, `CreateNew`
  * and the name is taken in the project), `NotFound` (404005 project),
- * `UploadSourceError` (the content broke or did not match `size`), the
+ * `UploadSourceError` (the content broke or did not match `size`),
+ * `UploadCorrupted` (a resent chunk was appended twice; nothing published), the
  * content stream's own error, or a `CommonError`. Minimum API version: 2.0
  * (`asJob`: 3.0).
  *

@@ -27,6 +27,7 @@ import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type { CommonError } from "../Errors.ts"
+import { UploadCorrupted } from "../Errors.ts"
 import { UploadSessionId } from "../Ids.ts"
 import type { TableauSession } from "../TableauSession.ts"
 import * as Endpoint from "./endpoint.ts"
@@ -275,6 +276,18 @@ export const append = (
     spanAttributes: { "tableau.upload.chunk": chunk, "tableau.upload.bytes": body.byteLength }
   }, fileUpload)
 
+/**
+ * Whether an append's answer shows the chunk was appended twice. Tableau's
+ * append has no offset, so a chunk whose answer was lost after the server
+ * appended it is appended again when it is resent. Its answer reports the
+ * session's size in whole megabytes (10^6 or 2^20 bytes: undocumented), so
+ * the size grows by about one chunk per append, and by two after a double
+ * append. Both units and the rounding stay apart for chunks of 4 MiB and
+ * more; smaller chunks are not checked.
+ */
+export const appendedTwice = (previousMegabytes: number, reportedMegabytes: number, chunkBytes: number): boolean =>
+  chunkBytes >= 4 * 1024 * 1024 && (reportedMegabytes - previousMegabytes) * 1e6 >= 1.5 * chunkBytes
+
 /** Options of {@link uploadFile}. */
 export interface UploadOptions {
   /** Bytes per chunk, 1 byte to 64 MB (default 16 MiB). */
@@ -293,7 +306,7 @@ export interface UploadOptions {
 export const uploadFile = <E>(
   source: Stream.Stream<Uint8Array, E>,
   options: UploadOptions = {}
-): Effect.Effect<UploadSessionId, CommonError | import("../Errors.ts").NotFound | E, TableauSession> =>
+): Effect.Effect<UploadSessionId, CommonError | import("../Errors.ts").NotFound | UploadCorrupted | E, TableauSession> =>
   Effect.gen(function*() {
     const chunkBytes = Math.min(Math.max(1, Math.floor(options.chunkBytes ?? DEFAULT_CHUNK_BYTES)), MAX_REQUEST_BYTES)
     const session = yield* initiate
@@ -303,12 +316,24 @@ export const uploadFile = <E>(
       partHead(boundary, { name: "tableau_file", filename: "file", contentType: "application/octet-stream" }, false)
     ])
     const progress = yield* Ref.make<Progress>({ bytesSent: 0, chunksSent: 0, totalBytes: options.totalBytes })
+    const reported = yield* Ref.make(Number(session.fileSize ?? "0") || 0)
     yield* frames(source, chunkBytes, head, closing(boundary)).pipe(
       Stream.buffer({ capacity: 1 }),
       Stream.runForEach((frame) =>
         Effect.gen(function*() {
           const before = yield* Ref.get(progress)
-          yield* append(session.uploadSessionId, frame.body, boundary, before.chunksSent + 1)
+          const answer = yield* append(session.uploadSessionId, frame.body, boundary, before.chunksSent + 1)
+          const megabytes = Number(answer.fileSize)
+          if (Number.isFinite(megabytes)) {
+            const previous = yield* Ref.getAndSet(reported, megabytes)
+            if (appendedTwice(previous, megabytes, frame.dataBytes)) {
+              return yield* new UploadCorrupted({
+                uploadSessionId: session.uploadSessionId,
+                bytesSent: before.bytesSent + frame.dataBytes,
+                reportedMegabytes: megabytes
+              })
+            }
+          }
           const after = yield* Ref.updateAndGet(progress, (p) => ({
             ...p,
             bytesSent: p.bytesSent + frame.dataBytes,
@@ -375,7 +400,7 @@ export const publish = <A, E, R, SE>(
   commit: (body: Transport.Body, uploadSessionId: UploadSessionId | undefined) => Effect.Effect<A, E, R>
 ): Effect.Effect<
   A,
-  E | SE | SourceError | CommonError | import("../Errors.ts").NotFound,
+  E | SE | SourceError | CommonError | import("../Errors.ts").NotFound | UploadCorrupted,
   R | TableauSession
 > =>
   Effect.gen(function*() {
