@@ -16,7 +16,7 @@
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * import { Sites } from "effect-tableau"
  *
  * const program = Sites.getByName("Finance").pipe(
