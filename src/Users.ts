@@ -20,7 +20,7 @@ import type { CommonError, Conflict, NotFound, UnsupportedApiVersion } from "./E
 import { UserId, WorkbookId } from "./Ids.ts"
 import { type AuthSetting, GroupItem, type SiteRole, UserItem, userFields } from "./internal/directory.ts"
 import * as Endpoint from "./internal/endpoint.ts"
-import { BooleanFromString, DateFromString, IntFromString } from "./internal/schema.ts"
+import { type ClassOf, OptionalBoolean, OptionalDate, OptionalInt, OptionalString, StringOrEmpty } from "./internal/schema.ts"
 import * as Upload from "./internal/upload.ts"
 import * as Xml from "./internal/xml.ts"
 import { JobItem } from "./Jobs.ts"
@@ -277,29 +277,41 @@ export const remove = (
 // workbooks, groups, favorites
 // ---------------------------------------------------------------------------
 
-/** `<project id name/>` or `<owner id name/>` inside a workbook summary. */
-export class Reference extends Schema.Class<Reference>("Reference")({
+const ReferenceFields = {
   id: Schema.String,
-  name: Schema.optional(Schema.String)
-}) {}
+  name: OptionalString
+}
+
+const ReferenceBase: ClassOf<Reference, typeof ReferenceFields> = Schema.Class<Reference>("Reference")(ReferenceFields)
+
+/** `<project id name/>` or `<owner id name/>` inside a workbook summary. */
+export class Reference extends ReferenceBase {}
+
+const OptionalReference: Schema.optional<typeof Reference> = Schema.optional(Reference)
+
+const UserWorkbookFields = {
+  id: WorkbookId,
+  name: StringOrEmpty,
+  contentUrl: OptionalString,
+  webpageUrl: OptionalString,
+  showTabs: OptionalBoolean,
+  /** Size in megabytes. */
+  size: OptionalInt,
+  createdAt: OptionalDate,
+  updatedAt: OptionalDate,
+  project: OptionalReference,
+  owner: OptionalReference
+}
+
+const UserWorkbookBase: ClassOf<UserWorkbook, typeof UserWorkbookFields> = Schema.Class<UserWorkbook>("UserWorkbook")(
+  UserWorkbookFields
+)
 
 /**
  * A workbook as `workbooks(userId)` lists it: the summary attributes, its
  * project and owner. (The full workbook model is the `Workbooks` module's.)
  */
-export class UserWorkbook extends Schema.Class<UserWorkbook>("UserWorkbook")({
-  id: WorkbookId,
-  name: Schema.optionalWith(Schema.String, { default: () => "" }),
-  contentUrl: Schema.optional(Schema.String),
-  webpageUrl: Schema.optional(Schema.String),
-  showTabs: Schema.optional(BooleanFromString),
-  /** Size in megabytes. */
-  size: Schema.optional(IntFromString),
-  createdAt: Schema.optional(DateFromString),
-  updatedAt: Schema.optional(DateFromString),
-  project: Schema.optional(Reference),
-  owner: Schema.optional(Reference)
-}) {}
+export class UserWorkbook extends UserWorkbookBase {}
 
 /** Options of `workbooks`. */
 export interface WorkbooksOptions extends StreamOptions {

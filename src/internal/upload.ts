@@ -31,6 +31,7 @@ import { UploadCorrupted } from "../Errors.ts"
 import { UploadSessionId } from "../Ids.ts"
 import type { TableauSession } from "../TableauSession.ts"
 import * as Endpoint from "./endpoint.ts"
+import type { TaggedErrorOf } from "./schema.ts"
 import type * as Transport from "./transport.ts"
 import * as Xml from "./xml.ts"
 
@@ -55,11 +56,14 @@ export interface Progress {
   readonly totalBytes: number | undefined
 }
 
+const SourceErrorFields = { description: Schema.String }
+
+const SourceErrorBase: TaggedErrorOf<SourceError, "UploadSourceError", typeof SourceErrorFields> = Schema.TaggedError<
+  SourceError
+>("effect-tableau/UploadSourceError")("UploadSourceError", SourceErrorFields)
+
 /** The source stream broke while it was being read (a web ReadableStream or Blob). */
-export class SourceError extends Schema.TaggedError<SourceError>("effect-tableau/UploadSourceError")(
-  "UploadSourceError",
-  { description: Schema.String }
-) {}
+export class SourceError extends SourceErrorBase {}
 
 /** A content value as a Stream, with its size when known. */
 export const toStream = <E>(
