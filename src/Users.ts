@@ -17,11 +17,11 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type { CommonError, Conflict, NotFound, UnsupportedApiVersion } from "./Errors.ts"
-import { UserId, WorkbookId } from "./Ids.ts"
+import { UserId } from "./Ids.ts"
 import { type AuthSetting, GroupItem, type SiteRole, UserItem, userFields } from "./internal/directory.ts"
 import * as Endpoint from "./internal/endpoint.ts"
-import { type ClassOf, OptionalBoolean, OptionalDate, OptionalInt, OptionalString, StringOrEmpty } from "./internal/schema.ts"
 import * as Upload from "./internal/upload.ts"
+import { WorkbookItem } from "./Workbooks.ts"
 import * as Xml from "./internal/xml.ts"
 import { JobItem } from "./Jobs.ts"
 import * as RequestOptions from "./RequestOptions.ts"
@@ -277,49 +277,13 @@ export const remove = (
 // workbooks, groups, favorites
 // ---------------------------------------------------------------------------
 
-const ReferenceFields = {
-  id: Schema.String,
-  name: OptionalString
-}
-
-const ReferenceBase: ClassOf<Reference, typeof ReferenceFields> = Schema.Class<Reference>("Reference")(ReferenceFields)
-
-/** `<project id name/>` or `<owner id name/>` inside a workbook summary. */
-export class Reference extends ReferenceBase {}
-
-const OptionalReference: Schema.optional<typeof Reference> = Schema.optional(Reference)
-
-const UserWorkbookFields = {
-  id: WorkbookId,
-  name: StringOrEmpty,
-  contentUrl: OptionalString,
-  webpageUrl: OptionalString,
-  showTabs: OptionalBoolean,
-  /** Size in megabytes. */
-  size: OptionalInt,
-  createdAt: OptionalDate,
-  updatedAt: OptionalDate,
-  project: OptionalReference,
-  owner: OptionalReference
-}
-
-const UserWorkbookBase: ClassOf<UserWorkbook, typeof UserWorkbookFields> = Schema.Class<UserWorkbook>("UserWorkbook")(
-  UserWorkbookFields
-)
-
-/**
- * A workbook as `workbooks(userId)` lists it: the summary attributes, its
- * project and owner. (The full workbook model is the `Workbooks` module's.)
- */
-export class UserWorkbook extends UserWorkbookBase {}
-
 /** Options of `workbooks`. */
 export interface WorkbooksOptions extends StreamOptions {
   /** Only the workbooks the user owns (default false: the workbooks the user can read). */
   readonly ownedBy?: boolean | undefined
 }
 
-const userWorkbooks = Endpoint.items("workbooks", "workbook", UserWorkbook)
+const userWorkbooks = Endpoint.items("workbooks", "workbook", WorkbookItem)
 
 /**
  * The workbooks a user owns (`ownedBy: true`) or can read, as a Stream
@@ -336,7 +300,7 @@ const userWorkbooks = Endpoint.items("workbooks", "workbook", UserWorkbook)
 export const workbooks = (
   userId: UserId,
   options: WorkbooksOptions = {}
-): Stream.Stream<UserWorkbook, CommonError | NotFound, TableauSession> => {
+): Stream.Stream<WorkbookItem, CommonError | NotFound, TableauSession> => {
   const { ownedBy, ...streamOptions } = options
   return Endpoint.stream({
     operation: "Users.workbooks",
