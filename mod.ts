@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * import { FetchHttpClient } from "@effect/platform"
+ * import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
  * import * as Effect from "effect/Effect"
  * import * as Layer from "effect/Layer"
  * import * as Stream from "effect/Stream"

@@ -11,29 +11,41 @@
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { ConnectionId, DatasourceId } from "./Ids.ts"
-import { BooleanFromString } from "./internal/schema.ts"
+import { type ClassOf, OptionalBoolean, OptionalString } from "./internal/schema.ts"
+
+const ConnectionDatasourceFields = {
+  id: DatasourceId,
+  name: OptionalString
+}
+
+const ConnectionDatasourceBase: ClassOf<ConnectionDatasource, typeof ConnectionDatasourceFields> = Schema.Class<
+  ConnectionDatasource
+>("ConnectionDatasource")(ConnectionDatasourceFields)
 
 /** `<datasource id name/>` inside a connection. */
-export class ConnectionDatasource extends Schema.Class<ConnectionDatasource>("ConnectionDatasource")({
-  id: DatasourceId,
-  name: Schema.optional(Schema.String)
-}) {}
+export class ConnectionDatasource extends ConnectionDatasourceBase {}
 
-/** A connection of a workbook or data source (`<connection>`). */
-export class ConnectionItem extends Schema.Class<ConnectionItem>("ConnectionItem")({
+const ConnectionItemFields = {
   id: ConnectionId,
   /** The connection type (TSC's `connection_type`), such as `sqlserver` or `postgres`. */
-  type: Schema.optional(Schema.String),
-  serverAddress: Schema.optional(Schema.String),
-  serverPort: Schema.optional(Schema.String),
+  type: OptionalString,
+  serverAddress: OptionalString,
+  serverPort: OptionalString,
   /** The user name the connection signs in with. */
-  userName: Schema.optional(Schema.String),
-  embedPassword: Schema.optional(BooleanFromString),
-  queryTaggingEnabled: Schema.optional(BooleanFromString),
-  authenticationType: Schema.optional(Schema.String),
+  userName: OptionalString,
+  embedPassword: OptionalBoolean,
+  queryTaggingEnabled: OptionalBoolean,
+  authenticationType: OptionalString,
   /** The data source the connection belongs to. */
-  datasource: Schema.optional(ConnectionDatasource)
-}) {}
+  datasource: Schema.optional(ConnectionDatasource) as Schema.optional<typeof ConnectionDatasource>
+}
+
+const ConnectionItemBase: ClassOf<ConnectionItem, typeof ConnectionItemFields> = Schema.Class<ConnectionItem>(
+  "ConnectionItem"
+)(ConnectionItemFields)
+
+/** A connection of a workbook or data source (`<connection>`). */
+export class ConnectionItem extends ConnectionItemBase {}
 
 /**
  * Credentials of a connection (TSC's `ConnectionCredentials(name, password,

@@ -9,37 +9,59 @@
 import * as Schema from "effect/Schema"
 import type { DatasourceId, ViewId, WorkbookId } from "./Ids.ts"
 import { ProjectId, UserId } from "./Ids.ts"
-import { BooleanFromString, DateFromString, IntFromString } from "./internal/schema.ts"
+import { type ClassOf, IntFromString, OptionalBoolean, OptionalDate, OptionalInt, OptionalString } from "./internal/schema.ts"
+
+const ProjectReferenceFields = {
+  id: ProjectId,
+  name: OptionalString
+}
+
+const ProjectReferenceBase: ClassOf<ProjectReference, typeof ProjectReferenceFields> = Schema.Class<ProjectReference>(
+  "ProjectReference"
+)(ProjectReferenceFields)
 
 /** `<project id name/>` inside a workbook, view or data source. */
-export class ProjectReference extends Schema.Class<ProjectReference>("ProjectReference")({
-  id: ProjectId,
-  name: Schema.optional(Schema.String)
-}) {}
+export class ProjectReference extends ProjectReferenceBase {}
+
+const OwnerReferenceFields = {
+  id: UserId,
+  name: OptionalString
+}
+
+const OwnerReferenceBase: ClassOf<OwnerReference, typeof OwnerReferenceFields> = Schema.Class<OwnerReference>(
+  "OwnerReference"
+)(OwnerReferenceFields)
 
 /** `<owner id name/>` inside a content item (a user). */
-export class OwnerReference extends Schema.Class<OwnerReference>("OwnerReference")({
-  id: UserId,
-  name: Schema.optional(Schema.String)
-}) {}
+export class OwnerReference extends OwnerReferenceBase {}
+
+const PublisherFields = {
+  id: Schema.optional(UserId) as Schema.optional<typeof UserId>,
+  name: OptionalString
+}
+
+const PublisherBase: ClassOf<Publisher, typeof PublisherFields> = Schema.Class<Publisher>("Publisher")(PublisherFields)
 
 /** `<publisher id name/>` of a revision. */
-export class Publisher extends Schema.Class<Publisher>("Publisher")({
-  id: Schema.optional(UserId),
-  name: Schema.optional(Schema.String)
-}) {}
+export class Publisher extends PublisherBase {}
+
+const RevisionItemFields = {
+  revisionNumber: IntFromString,
+  publishedAt: OptionalDate,
+  /** Whether this revision was deleted (its content can no longer be downloaded). */
+  deleted: OptionalBoolean,
+  /** Whether this is the current revision. */
+  current: OptionalBoolean,
+  sizeInBytes: OptionalInt,
+  publisher: Schema.optional(Publisher) as Schema.optional<typeof Publisher>
+}
+
+const RevisionItemBase: ClassOf<RevisionItem, typeof RevisionItemFields> = Schema.Class<RevisionItem>("RevisionItem")(
+  RevisionItemFields
+)
 
 /** One revision of a workbook or data source (`<revision>`). */
-export class RevisionItem extends Schema.Class<RevisionItem>("RevisionItem")({
-  revisionNumber: IntFromString,
-  publishedAt: Schema.optional(DateFromString),
-  /** Whether this revision was deleted (its content can no longer be downloaded). */
-  deleted: Schema.optional(BooleanFromString),
-  /** Whether this is the current revision. */
-  current: Schema.optional(BooleanFromString),
-  sizeInBytes: Schema.optional(IntFromString),
-  publisher: Schema.optional(Publisher)
-}) {}
+export class RevisionItem extends RevisionItemBase {}
 
 /**
  * What publishing does when an item of the same name exists in the project
@@ -47,7 +69,7 @@ export class RevisionItem extends Schema.Class<RevisionItem>("RevisionItem")({
  * `Overwrite` replaces it, `Append` adds rows to an extract (data sources
  * only).
  */
-export const PublishMode = Schema.Literal("CreateNew", "Overwrite", "Append")
+export const PublishMode: Schema.Literal<["CreateNew", "Overwrite", "Append"]> = Schema.Literal("CreateNew", "Overwrite", "Append")
 /** @since 0.1.0 */
 export type PublishMode = typeof PublishMode.Type
 

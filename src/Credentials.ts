@@ -7,7 +7,7 @@
  *
  * @example
  * ```ts
- * import { Redacted } from "effect"
+ * import * as Redacted from "effect/Redacted"
  * import { Credentials } from "effect-tableau"
  *
  * const pat = Credentials.personalAccessToken({ name: "automation", secret: Redacted.make("s3cr3t") })

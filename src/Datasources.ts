@@ -19,37 +19,43 @@ import type { DownloadOptions } from "./internal/content.ts"
 import { connectionsOf, downloadOf, refreshOf, revisionsOf, updateConnectionOf } from "./internal/content.ts"
 import * as Endpoint from "./internal/endpoint.ts"
 import * as Publish from "./internal/publish.ts"
-import { BooleanFromString, DateFromString, IntFromString } from "./internal/schema.ts"
+import { type ClassOf, OptionalBoolean, OptionalDate, OptionalInt, OptionalString } from "./internal/schema.ts"
 import * as Xml from "./internal/xml.ts"
 import { JobItem } from "./Jobs.ts"
 import type { Page, PageOptions, StreamOptions } from "./RequestOptions.ts"
-import { TagLabels } from "./Tags.ts"
+import { TagLabelsOrEmpty } from "./Tags.ts"
 import type { TableauSession } from "./TableauSession.ts"
 
 export type { DownloadOptions } from "./internal/content.ts"
 
-/** A published data source (`<datasource>`). */
-export class DatasourceItem extends Schema.Class<DatasourceItem>("DatasourceItem")({
+const DatasourceItemFields = {
   id: DatasourceId,
   name: Schema.String,
-  contentUrl: Schema.optional(Schema.String),
+  contentUrl: OptionalString,
   /** The data source type (TSC's `datasource_type`), such as `sqlserver` or `excel-direct`. */
-  type: Schema.optional(Schema.String),
-  description: Schema.optional(Schema.String),
-  webpageUrl: Schema.optional(Schema.String),
-  createdAt: Schema.optional(DateFromString),
-  updatedAt: Schema.optional(DateFromString),
-  isCertified: Schema.optional(BooleanFromString),
-  certificationNote: Schema.optional(Schema.String),
-  encryptExtracts: Schema.optional(BooleanFromString),
-  hasExtracts: Schema.optional(BooleanFromString),
-  useRemoteQueryAgent: Schema.optional(BooleanFromString),
+  type: OptionalString,
+  description: OptionalString,
+  webpageUrl: OptionalString,
+  createdAt: OptionalDate,
+  updatedAt: OptionalDate,
+  isCertified: OptionalBoolean,
+  certificationNote: OptionalString,
+  encryptExtracts: OptionalBoolean,
+  hasExtracts: OptionalBoolean,
+  useRemoteQueryAgent: OptionalBoolean,
   /** Size in megabytes. */
-  size: Schema.optional(IntFromString),
-  project: Schema.optional(ProjectReference),
-  owner: Schema.optional(OwnerReference),
-  tags: Schema.optionalWith(TagLabels, { default: () => [] })
-}) {}
+  size: OptionalInt,
+  project: Schema.optional(ProjectReference) as Schema.optional<typeof ProjectReference>,
+  owner: Schema.optional(OwnerReference) as Schema.optional<typeof OwnerReference>,
+  tags: TagLabelsOrEmpty
+}
+
+const DatasourceItemBase: ClassOf<DatasourceItem, typeof DatasourceItemFields> = Schema.Class<DatasourceItem>(
+  "DatasourceItem"
+)(DatasourceItemFields)
+
+/** A published data source (`<datasource>`). */
+export class DatasourceItem extends DatasourceItemBase {}
 
 /** What `update` changes; what is left out stays as it is. */
 export interface DatasourceFields {
@@ -315,7 +321,7 @@ export interface PublishDatasource {
  * Fails with `InvalidRequest` before sending (invalid mode, a file type
  * that is not a data source), `Conflict` (409006, `CreateNew` and the name
  * is taken), `NotFound` (404005 project; `Append` to a data source that
- * does not exist), `UploadSourceError`, the content stream's own error, or
+ * does not exist), `UploadSourceError`, `UploadCorrupted`, the content stream's own error, or
  * a `CommonError`. Minimum API version: 2.0 (`asJob`: 3.0).
  *
  * @example

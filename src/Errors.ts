@@ -16,7 +16,7 @@
  *
  * @example
  * ```ts
- * import { Effect } from "effect"
+ * import * as Effect from "effect/Effect"
  * import { Sites } from "effect-tableau"
  *
  * const program = Sites.getByName("Finance").pipe(
@@ -322,6 +322,35 @@ export class JobTimedOut extends JobTimedOutBase {
   }
 }
 
+const uploadCorruptedFields = {
+  uploadSessionId: Schema.String,
+  /** Bytes sent so far, each exactly once. */
+  bytesSent: Schema.Number,
+  /** The session's size as the server reported it, in megabytes. */
+  reportedMegabytes: Schema.Number
+}
+
+const UploadCorruptedBase: TaggedErrorOf<
+  UploadCorrupted,
+  "UploadCorrupted",
+  typeof uploadCorruptedFields
+> = Schema.TaggedError<UploadCorrupted>("effect-tableau/UploadCorrupted")(
+  "UploadCorrupted",
+  uploadCorruptedFields
+)
+
+/**
+ * A chunked upload's session holds more bytes than were sent: a chunk was
+ * appended twice (the server appended it, the connection dropped before
+ * the answer, and the chunk was resent). Nothing was published; publish
+ * again.
+ */
+export class UploadCorrupted extends UploadCorruptedBase {
+  override get message(): string {
+    return `upload session ${this.uploadSessionId} reports ${this.reportedMegabytes} MB after ${this.bytesSent} bytes were sent: a chunk was appended twice; nothing was published`
+  }
+}
+
 /** The failures any authenticated call can meet. */
 export type CommonError =
   | BadRequest
@@ -340,6 +369,10 @@ export type TableauError =
   | NotFound
   | Conflict
   | UnsupportedApiVersion
+  | JobFailed
+  | JobCancelled
+  | JobTimedOut
+  | UploadCorrupted
 
 /** The tags of the failures an endpoint may declare beyond `CommonError`. */
 export type DeclaredErrorTag = "NotFound" | "Conflict" | "UnsupportedApiVersion" | "SignInFailed"

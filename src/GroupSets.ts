@@ -14,7 +14,7 @@ import type * as Stream from "effect/Stream"
 import type { CommonError, Conflict, NotFound, UnsupportedApiVersion } from "./Errors.ts"
 import { GroupId, GroupSetId } from "./Ids.ts"
 import * as Endpoint from "./internal/endpoint.ts"
-import { Collection, IntFromString } from "./internal/schema.ts"
+import { type ClassOf, Collection, OptionalInt, OptionalString, StringOrEmpty } from "./internal/schema.ts"
 import * as Xml from "./internal/xml.ts"
 import type { Page, PageOptions, StreamOptions } from "./RequestOptions.ts"
 import type { TableauSession } from "./TableauSession.ts"
@@ -22,19 +22,36 @@ import type { TableauSession } from "./TableauSession.ts"
 /** The version group sets need. */
 export const MIN_API_VERSION = "3.22"
 
-/** `<group id name/>` inside a group set. */
-export class GroupSetMember extends Schema.Class<GroupSetMember>("GroupSetMember")({
+const GroupSetMemberFields = {
   id: GroupId,
-  name: Schema.optional(Schema.String)
-}) {}
+  name: OptionalString
+}
+
+const GroupSetMemberBase: ClassOf<GroupSetMember, typeof GroupSetMemberFields> = Schema.Class<GroupSetMember>(
+  "GroupSetMember"
+)(GroupSetMemberFields)
+
+/** `<group id name/>` inside a group set. */
+export class GroupSetMember extends GroupSetMemberBase {}
+
+const GroupSetMembers: Schema.Schema<ReadonlyArray<GroupSetMember>, unknown> = Collection("group", GroupSetMember)
+
+const GroupSetItemFields = {
+  id: GroupSetId,
+  name: StringOrEmpty,
+  groupCount: OptionalInt,
+  groups: Schema.optionalWith(GroupSetMembers, { default: (): ReadonlyArray<GroupSetMember> => [] }) as Schema.optionalWith<
+    typeof GroupSetMembers,
+    { default: () => ReadonlyArray<GroupSetMember> }
+  >
+}
+
+const GroupSetItemBase: ClassOf<GroupSetItem, typeof GroupSetItemFields> = Schema.Class<GroupSetItem>("GroupSetItem")(
+  GroupSetItemFields
+)
 
 /** A group set: its name, how many groups it has, and (when sent) the groups. */
-export class GroupSetItem extends Schema.Class<GroupSetItem>("GroupSetItem")({
-  id: GroupSetId,
-  name: Schema.optionalWith(Schema.String, { default: () => "" }),
-  groupCount: Schema.optional(IntFromString),
-  groups: Schema.optionalWith(Collection("group", GroupSetMember), { default: () => [] })
-}) {}
+export class GroupSetItem extends GroupSetItemBase {}
 
 const groupSet = Endpoint.one("groupSet", GroupSetItem)
 const groupSets = Endpoint.items("groupSets", "groupSet", GroupSetItem)

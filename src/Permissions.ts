@@ -24,12 +24,34 @@ import { InvalidRequest } from "./Errors.ts"
 import { GroupId, type ProjectId, UserId } from "./Ids.ts"
 import { joinPath, refPath } from "./internal/content.ts"
 import * as Endpoint from "./internal/endpoint.ts"
-import { ArrayOf, Collection, OpenLiteral } from "./internal/schema.ts"
+import { ArrayOf, type ClassOf, Collection, OpenLiteral } from "./internal/schema.ts"
 import * as Xml from "./internal/xml.ts"
 import type { TableauSession } from "./TableauSession.ts"
 
 /** Capability names Tableau knows (others are kept as they come). */
-export const CapabilityName = OpenLiteral(
+export const CapabilityName: OpenLiteral<
+  | "AddComment"
+  | "ChangeHierarchy"
+  | "ChangePermissions"
+  | "Connect"
+  | "CreateRefreshMetrics"
+  | "Delete"
+  | "ExportData"
+  | "ExportImage"
+  | "ExportXml"
+  | "ExtractRefresh"
+  | "Filter"
+  | "InheritedProjectLeader"
+  | "ProjectLeader"
+  | "Read"
+  | "RunExplainData"
+  | "SaveAs"
+  | "ShareView"
+  | "ViewComments"
+  | "ViewUnderlyingData"
+  | "WebAuthoring"
+  | "Write"
+> = OpenLiteral(
   "AddComment",
   "ChangeHierarchy",
   "ChangePermissions",
@@ -56,15 +78,21 @@ export const CapabilityName = OpenLiteral(
 export type CapabilityName = typeof CapabilityName.Type
 
 /** Whether a capability is granted or denied. */
-export const CapabilityMode = OpenLiteral("Allow", "Deny")
+export const CapabilityMode: OpenLiteral<"Allow" | "Deny"> = OpenLiteral("Allow", "Deny")
 /** @since 0.1.0 */
 export type CapabilityMode = typeof CapabilityMode.Type
 
-/** `<capability name mode/>`. */
-export class Capability extends Schema.Class<Capability>("Capability")({
+const CapabilityFields = {
   name: CapabilityName,
   mode: CapabilityMode
-}) {}
+}
+
+const CapabilityBase: ClassOf<Capability, typeof CapabilityFields> = Schema.Class<Capability>("Capability")(
+  CapabilityFields
+)
+
+/** `<capability name mode/>`. */
+export class Capability extends CapabilityBase {}
 
 /** A user or a group that rules apply to. */
 export type Grantee =
@@ -91,12 +119,18 @@ export const user = (id: UserId): Grantee => ({ _tag: "User", id })
  */
 export const group = (id: GroupId): Grantee => ({ _tag: "Group", id })
 
+const GranteeCapabilitiesFields = {
+  user: Schema.optional(Schema.Struct({ id: UserId })) as Schema.optional<Schema.Struct<{ id: typeof UserId }>>,
+  group: Schema.optional(Schema.Struct({ id: GroupId })) as Schema.optional<Schema.Struct<{ id: typeof GroupId }>>,
+  capabilities: Collection("capability", Capability) as Schema.Schema<ReadonlyArray<Capability>, unknown>
+}
+
+const GranteeCapabilitiesBase: ClassOf<GranteeCapabilities, typeof GranteeCapabilitiesFields> = Schema.Class<
+  GranteeCapabilities
+>("GranteeCapabilities")(GranteeCapabilitiesFields)
+
 /** `<granteeCapabilities>`: the capabilities of one user or group on an item. */
-export class GranteeCapabilities extends Schema.Class<GranteeCapabilities>("GranteeCapabilities")({
-  user: Schema.optional(Schema.Struct({ id: UserId })),
-  group: Schema.optional(Schema.Struct({ id: GroupId })),
-  capabilities: Collection("capability", Capability)
-}) {
+export class GranteeCapabilities extends GranteeCapabilitiesBase {
   /** The user or group these capabilities are for. */
   get grantee(): Grantee {
     return this.user !== undefined ? { _tag: "User", id: this.user.id } : { _tag: "Group", id: this.group!.id }

@@ -13,7 +13,7 @@ import type { CommonError, Conflict } from "./Errors.ts"
 import { NotFound } from "./Errors.ts"
 import { ProjectId } from "./Ids.ts"
 import * as Endpoint from "./internal/endpoint.ts"
-import { BooleanFromString, DateFromString, IntFromString, OpenLiteral } from "./internal/schema.ts"
+import { type ClassOf, OpenLiteral, OptionalBoolean, OptionalDate, OptionalInt, OptionalString } from "./internal/schema.ts"
 import * as Xml from "./internal/xml.ts"
 import * as RequestOptions from "./RequestOptions.ts"
 import type { Page, PageOptions, StreamOptions } from "./RequestOptions.ts"
@@ -24,34 +24,50 @@ import type { TableauSession } from "./TableauSession.ts"
  * (the project's rules apply to all its content), `ManagedByOwner` (each
  * item's owner sets them), or `LockedToProjectWithoutNested`.
  */
-export const ContentPermissions = OpenLiteral("LockedToProject", "ManagedByOwner", "LockedToProjectWithoutNested")
+export const ContentPermissions: OpenLiteral<
+  "LockedToProject" | "ManagedByOwner" | "LockedToProjectWithoutNested"
+> = OpenLiteral("LockedToProject", "ManagedByOwner", "LockedToProjectWithoutNested")
 /** @since 0.1.0 */
 export type ContentPermissions = typeof ContentPermissions.Type
 
-/** `<contentsCounts/>`: how much a project holds (when asked for with `fields`). */
-export class ContentsCounts extends Schema.Class<ContentsCounts>("ContentsCounts")({
-  projectCount: Schema.optional(IntFromString),
-  workbookCount: Schema.optional(IntFromString),
-  viewCount: Schema.optional(IntFromString),
-  datasourceCount: Schema.optional(IntFromString)
-}) {}
+const ContentsCountsFields = {
+  projectCount: OptionalInt,
+  workbookCount: OptionalInt,
+  viewCount: OptionalInt,
+  datasourceCount: OptionalInt
+}
 
-/** A project (`<project>`). */
-export class ProjectItem extends Schema.Class<ProjectItem>("ProjectItem")({
+const ContentsCountsBase: ClassOf<ContentsCounts, typeof ContentsCountsFields> = Schema.Class<ContentsCounts>(
+  "ContentsCounts"
+)(ContentsCountsFields)
+
+/** `<contentsCounts/>`: how much a project holds (when asked for with `fields`). */
+export class ContentsCounts extends ContentsCountsBase {}
+
+const OptionalProjectId: Schema.optional<typeof ProjectId> = Schema.optional(ProjectId)
+
+const ProjectItemFields = {
   id: ProjectId,
   name: Schema.String,
-  description: Schema.optional(Schema.String),
-  contentPermissions: Schema.optional(ContentPermissions),
+  description: OptionalString,
+  contentPermissions: Schema.optional(ContentPermissions) as Schema.optional<typeof ContentPermissions>,
   /** The parent project; absent for a top-level project. */
-  parentProjectId: Schema.optional(ProjectId),
-  controllingPermissionsProjectId: Schema.optional(ProjectId),
-  topLevelProject: Schema.optional(BooleanFromString),
-  writeable: Schema.optional(BooleanFromString),
-  createdAt: Schema.optional(DateFromString),
-  updatedAt: Schema.optional(DateFromString),
-  owner: Schema.optional(OwnerReference),
-  contentsCounts: Schema.optional(ContentsCounts)
-}) {}
+  parentProjectId: OptionalProjectId,
+  controllingPermissionsProjectId: OptionalProjectId,
+  topLevelProject: OptionalBoolean,
+  writeable: OptionalBoolean,
+  createdAt: OptionalDate,
+  updatedAt: OptionalDate,
+  owner: Schema.optional(OwnerReference) as Schema.optional<typeof OwnerReference>,
+  contentsCounts: Schema.optional(ContentsCounts) as Schema.optional<typeof ContentsCounts>
+}
+
+const ProjectItemBase: ClassOf<ProjectItem, typeof ProjectItemFields> = Schema.Class<ProjectItem>("ProjectItem")(
+  ProjectItemFields
+)
+
+/** A project (`<project>`). */
+export class ProjectItem extends ProjectItemBase {}
 
 /** Settings of a project, for `update`. */
 export interface ProjectFields {

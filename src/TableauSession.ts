@@ -12,8 +12,9 @@
  *
  * @example
  * ```ts
- * import { FetchHttpClient } from "@effect/platform"
- * import { Effect, Layer } from "effect"
+ * import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+ * import * as Effect from "effect/Effect"
+ * import * as Layer from "effect/Layer"
  * import { Credentials, Sites, TableauSession } from "effect-tableau"
  *
  * const Tableau = TableauSession.layer({

@@ -14,14 +14,18 @@ import type { CommonError, NotFound } from "./Errors.ts"
 import { InvalidRequest } from "./Errors.ts"
 import { refPath } from "./internal/content.ts"
 import * as Endpoint from "./internal/endpoint.ts"
-import { Collection } from "./internal/schema.ts"
+import { type ClassOf, Collection } from "./internal/schema.ts"
 import * as Xml from "./internal/xml.ts"
 import type { TableauSession } from "./TableauSession.ts"
 
-/** `<tag label/>`. */
-export class TagItem extends Schema.Class<TagItem>("TagItem")({
+const TagItemFields = {
   label: Schema.String
-}) {}
+}
+
+const TagItemBase: ClassOf<TagItem, typeof TagItemFields> = Schema.Class<TagItem>("TagItem")(TagItemFields)
+
+/** `<tag label/>`. */
+export class TagItem extends TagItemBase {}
 
 /** The `<tags>` element of an item, decoded to its labels (empty when absent). */
 export const TagLabels: Schema.Schema<ReadonlyArray<string>, unknown> = Schema.transform(
@@ -29,6 +33,15 @@ export const TagLabels: Schema.Schema<ReadonlyArray<string>, unknown> = Schema.t
   Schema.Array(Schema.String),
   { strict: true, decode: (tags) => tags.map((t) => t.label), encode: (labels) => labels.map((label) => new TagItem({ label })) }
 )
+
+/**
+ * The `tags` field of a content item: its labels, `[]` when the element is
+ * absent. Typed for JSR's fast check.
+ *
+ * @internal
+ */
+export const TagLabelsOrEmpty: Schema.optionalWith<typeof TagLabels, { default: () => ReadonlyArray<string> }> = Schema
+  .optionalWith(TagLabels, { default: (): ReadonlyArray<string> => [] })
 
 /** The items tags can be put on. */
 export type Taggable = WorkbookRef | ViewRef | DatasourceRef

@@ -17,11 +17,11 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type { CommonError, Conflict, NotFound, UnsupportedApiVersion } from "./Errors.ts"
-import { UserId, WorkbookId } from "./Ids.ts"
+import { UserId } from "./Ids.ts"
 import { type AuthSetting, GroupItem, type SiteRole, UserItem, userFields } from "./internal/directory.ts"
 import * as Endpoint from "./internal/endpoint.ts"
-import * as Multipart from "./internal/multipart.ts"
-import { BooleanFromString, DateFromString, IntFromString } from "./internal/schema.ts"
+import * as Upload from "./internal/upload.ts"
+import { WorkbookItem } from "./Workbooks.ts"
 import * as Xml from "./internal/xml.ts"
 import { JobItem } from "./Jobs.ts"
 import * as RequestOptions from "./RequestOptions.ts"
@@ -277,37 +277,13 @@ export const remove = (
 // workbooks, groups, favorites
 // ---------------------------------------------------------------------------
 
-/** `<project id name/>` or `<owner id name/>` inside a workbook summary. */
-export class Reference extends Schema.Class<Reference>("Reference")({
-  id: Schema.String,
-  name: Schema.optional(Schema.String)
-}) {}
-
-/**
- * A workbook as `workbooks(userId)` lists it: the summary attributes, its
- * project and owner. (The full workbook model is the `Workbooks` module's.)
- */
-export class UserWorkbook extends Schema.Class<UserWorkbook>("UserWorkbook")({
-  id: WorkbookId,
-  name: Schema.optionalWith(Schema.String, { default: () => "" }),
-  contentUrl: Schema.optional(Schema.String),
-  webpageUrl: Schema.optional(Schema.String),
-  showTabs: Schema.optional(BooleanFromString),
-  /** Size in megabytes. */
-  size: Schema.optional(IntFromString),
-  createdAt: Schema.optional(DateFromString),
-  updatedAt: Schema.optional(DateFromString),
-  project: Schema.optional(Reference),
-  owner: Schema.optional(Reference)
-}) {}
-
 /** Options of `workbooks`. */
 export interface WorkbooksOptions extends StreamOptions {
   /** Only the workbooks the user owns (default false: the workbooks the user can read). */
   readonly ownedBy?: boolean | undefined
 }
 
-const userWorkbooks = Endpoint.items("workbooks", "workbook", UserWorkbook)
+const userWorkbooks = Endpoint.items("workbooks", "workbook", WorkbookItem)
 
 /**
  * The workbooks a user owns (`ownedBy: true`) or can read, as a Stream
@@ -324,7 +300,7 @@ const userWorkbooks = Endpoint.items("workbooks", "workbook", UserWorkbook)
 export const workbooks = (
   userId: UserId,
   options: WorkbooksOptions = {}
-): Stream.Stream<UserWorkbook, CommonError | NotFound, TableauSession> => {
+): Stream.Stream<WorkbookItem, CommonError | NotFound, TableauSession> => {
   const { ownedBy, ...streamOptions } = options
   return Endpoint.stream({
     operation: "Users.workbooks",
@@ -462,11 +438,11 @@ export const importCsv = (
     operation: "Users.importCsv",
     method: "POST",
     path: Endpoint.path`users/import`,
-    body: Multipart.mixedBody([
+    body: Upload.multipart([
       {
         name: "request_payload",
         contentType: "text/xml",
-        content: Xml.render(
+        data: Xml.render(
           ...csv.rows.map((row) =>
             Xml.el("user", {
               name: row.name,
@@ -479,7 +455,7 @@ export const importCsv = (
         name: "tableau_user_import",
         filename: "users.csv",
         contentType: "application/octet-stream",
-        content: encoder.encode(UserCsv.render(csv))
+        data: encoder.encode(UserCsv.render(csv))
       }
     ]),
     minApiVersion: "3.15",
@@ -511,12 +487,12 @@ export const removeCsv = (
     operation: "Users.removeCsv",
     method: "POST",
     path: Endpoint.path`users/delete`,
-    body: Multipart.mixedBody([
+    body: Upload.multipart([
       {
         name: "tableau_user_delete",
         filename: "users.csv",
         contentType: "application/octet-stream",
-        content: encoder.encode(UserCsv.renderNames(csv))
+        data: encoder.encode(UserCsv.renderNames(csv))
       }
     ]),
     minApiVersion: "3.15",

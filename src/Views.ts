@@ -18,39 +18,53 @@ import { InvalidRequest } from "./Errors.ts"
 import { ViewId, WorkbookId } from "./Ids.ts"
 import { byteStream, bytes, flag } from "./internal/content.ts"
 import * as Endpoint from "./internal/endpoint.ts"
-import { DateFromString, IntFromString } from "./internal/schema.ts"
+import { type ClassOf, IntFromString, OptionalDate, OptionalString } from "./internal/schema.ts"
 import type { Page, PageOptions, StreamOptions } from "./RequestOptions.ts"
-import { TagLabels } from "./Tags.ts"
+import { TagLabelsOrEmpty } from "./Tags.ts"
 import type { TableauSession } from "./TableauSession.ts"
 
-/** `<usage totalViewCount/>`: how often a view was looked at (with `includeUsageStatistics`). */
-export class ViewUsage extends Schema.Class<ViewUsage>("ViewUsage")({
+const ViewUsageFields = {
   totalViewCount: IntFromString
-}) {}
+}
+
+const ViewUsageBase: ClassOf<ViewUsage, typeof ViewUsageFields> = Schema.Class<ViewUsage>("ViewUsage")(ViewUsageFields)
+
+/** `<usage totalViewCount/>`: how often a view was looked at (with `includeUsageStatistics`). */
+export class ViewUsage extends ViewUsageBase {}
+
+const ViewWorkbookFields = {
+  id: WorkbookId,
+  name: OptionalString
+}
+
+const ViewWorkbookBase: ClassOf<ViewWorkbook, typeof ViewWorkbookFields> = Schema.Class<ViewWorkbook>("ViewWorkbook")(
+  ViewWorkbookFields
+)
 
 /** `<workbook id/>` inside a view. */
-export class ViewWorkbook extends Schema.Class<ViewWorkbook>("ViewWorkbook")({
-  id: WorkbookId,
-  name: Schema.optional(Schema.String)
-}) {}
+export class ViewWorkbook extends ViewWorkbookBase {}
 
-/** A view (`<view>`). */
-export class ViewItem extends Schema.Class<ViewItem>("ViewItem")({
+const ViewItemFields = {
   id: ViewId,
   name: Schema.String,
-  contentUrl: Schema.optional(Schema.String),
-  viewUrlName: Schema.optional(Schema.String),
+  contentUrl: OptionalString,
+  viewUrlName: OptionalString,
   /** `worksheet`, `dashboard` or `story`. */
-  sheetType: Schema.optional(Schema.String),
-  createdAt: Schema.optional(DateFromString),
-  updatedAt: Schema.optional(DateFromString),
-  workbook: Schema.optional(ViewWorkbook),
-  owner: Schema.optional(OwnerReference),
-  project: Schema.optional(ProjectReference),
-  tags: Schema.optionalWith(TagLabels, { default: () => [] }),
+  sheetType: OptionalString,
+  createdAt: OptionalDate,
+  updatedAt: OptionalDate,
+  workbook: Schema.optional(ViewWorkbook) as Schema.optional<typeof ViewWorkbook>,
+  owner: Schema.optional(OwnerReference) as Schema.optional<typeof OwnerReference>,
+  project: Schema.optional(ProjectReference) as Schema.optional<typeof ProjectReference>,
+  tags: TagLabelsOrEmpty,
   /** Present when usage statistics were asked for. */
-  usage: Schema.optional(ViewUsage)
-}) {
+  usage: Schema.optional(ViewUsage) as Schema.optional<typeof ViewUsage>
+}
+
+const ViewItemBase: ClassOf<ViewItem, typeof ViewItemFields> = Schema.Class<ViewItem>("ViewItem")(ViewItemFields)
+
+/** A view (`<view>`). */
+export class ViewItem extends ViewItemBase {
   /** The total number of views (TSC's `total_views`), when usage statistics were asked for. */
   get totalViews(): number | undefined {
     return this.usage?.totalViewCount
@@ -111,7 +125,7 @@ export interface PdfOptions extends ExportOptions {
 
 const view = Endpoint.one("view", ViewItem)
 /** @internal */
-export const viewsDecoder = Endpoint.items("views", "view", ViewItem)
+export const viewsDecoder: Endpoint.Decoder<Page<ViewItem>> = Endpoint.items("views", "view", ViewItem)
 
 const listSpec = (options?: ListViewsOptions): Endpoint.Spec => ({
   operation: "Views.list",

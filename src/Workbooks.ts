@@ -31,35 +31,41 @@ import {
 } from "./internal/content.ts"
 import * as Endpoint from "./internal/endpoint.ts"
 import * as Publish from "./internal/publish.ts"
-import { BooleanFromString, DateFromString, IntFromString } from "./internal/schema.ts"
+import { type ClassOf, OptionalBoolean, OptionalDate, OptionalInt, OptionalString } from "./internal/schema.ts"
 import * as Xml from "./internal/xml.ts"
 import { JobItem } from "./Jobs.ts"
 import type { Page, PageOptions, StreamOptions } from "./RequestOptions.ts"
-import { TagLabels } from "./Tags.ts"
+import { TagLabelsOrEmpty } from "./Tags.ts"
 import type { TableauSession } from "./TableauSession.ts"
 import { type ListViewsOptions, type ViewItem, viewsDecoder } from "./Views.ts"
 
 export type { DownloadOptions } from "./internal/content.ts"
 
-/** A workbook (`<workbook>`). */
-export class WorkbookItem extends Schema.Class<WorkbookItem>("WorkbookItem")({
+const WorkbookItemFields = {
   id: WorkbookId,
   name: Schema.String,
-  description: Schema.optional(Schema.String),
-  contentUrl: Schema.optional(Schema.String),
-  webpageUrl: Schema.optional(Schema.String),
+  description: OptionalString,
+  contentUrl: OptionalString,
+  webpageUrl: OptionalString,
   /** Whether the workbook shows its sheets as tabs. */
-  showTabs: Schema.optional(BooleanFromString),
+  showTabs: OptionalBoolean,
   /** Size in megabytes. */
-  size: Schema.optional(IntFromString),
-  createdAt: Schema.optional(DateFromString),
-  updatedAt: Schema.optional(DateFromString),
-  encryptExtracts: Schema.optional(BooleanFromString),
-  defaultViewId: Schema.optional(ViewId),
-  project: Schema.optional(ProjectReference),
-  owner: Schema.optional(OwnerReference),
-  tags: Schema.optionalWith(TagLabels, { default: () => [] })
-}) {}
+  size: OptionalInt,
+  createdAt: OptionalDate,
+  updatedAt: OptionalDate,
+  encryptExtracts: OptionalBoolean,
+  defaultViewId: Schema.optional(ViewId) as Schema.optional<typeof ViewId>,
+  project: Schema.optional(ProjectReference) as Schema.optional<typeof ProjectReference>,
+  owner: Schema.optional(OwnerReference) as Schema.optional<typeof OwnerReference>,
+  tags: TagLabelsOrEmpty
+}
+
+const WorkbookItemBase: ClassOf<WorkbookItem, typeof WorkbookItemFields> = Schema.Class<WorkbookItem>("WorkbookItem")(
+  WorkbookItemFields
+)
+
+/** A workbook (`<workbook>`). */
+export class WorkbookItem extends WorkbookItemBase {}
 
 /** What `update` changes; what is left out stays as it is. */
 export interface WorkbookFields {
@@ -374,7 +380,8 @@ export interface PublishWorkbook {
  * Fails with `InvalidRequest` before sending (invalid mode, a file type
  * other than `.twb`/`.twbx`, `Append`), `Conflict` (409006, `CreateNew`
  * and the name is taken in the project), `NotFound` (404005 project),
- * `UploadSourceError` (the content broke or did not match `size`), the
+ * `UploadSourceError` (the content broke or did not match `size`),
+ * `UploadCorrupted` (a resent chunk was appended twice; nothing published), the
  * content stream's own error, or a `CommonError`. Minimum API version: 2.0
  * (`asJob`: 3.0).
  *

@@ -133,11 +133,12 @@ describe("chunked publish under faults, over real HTTP", () => {
       const error = yield* Effect.flip(
         publish("Twice", projectId)
       ).pipe(Effect.provide(over(url)))
-      expect(error._tag).toBe("TransportError")
-      if (error._tag === "TransportError") {
-        expect(error.maybeApplied).toBe(true)
-        expect(error.description).toContain("chunk 2")
-        expect(error.description).toContain("twice")
+      expect(error._tag).toBe("UploadCorrupted")
+      if (error._tag === "UploadCorrupted") {
+        // Two 4 MiB chunks were sent; the session reports three.
+        expect(error.bytesSent).toBe(8 * MiB)
+        expect(error.reportedMegabytes).toBe(12)
+        expect(error.message).toContain("appended twice")
       }
       // The resend was refused after the second append; nothing was published.
       expect(statuses(fake, "PUT", "/fileUploads/")).toEqual([200, "reset", 200])

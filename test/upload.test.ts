@@ -167,3 +167,37 @@ describe("chunked upload sessions", () => {
       expect(exact._tag).toBe("Bytes")
     }))
 })
+
+describe("double appends", () => {
+  const MiB = 1024 * 1024
+  it("tells a chunk appended twice from one appended once, whatever Tableau's megabyte is", () => {
+    for (const chunk of [4 * MiB, 5 * MiB + 123, 16 * MiB, 64 * MiB]) {
+      for (const before of [0, 3 * MiB + 17, 1000 * MiB + 5, 1_999_999_999]) {
+        for (const unit of [1e6, MiB]) {
+          for (const round of [Math.floor, Math.ceil, Math.round]) {
+            const mb = (bytes: number) => round(bytes / unit)
+            expect(Upload.appendedTwice(mb(before), mb(before + chunk), chunk)).toBe(false)
+            expect(Upload.appendedTwice(mb(before), mb(before + 2 * chunk), chunk)).toBe(true)
+          }
+        }
+      }
+    }
+    // Small chunks are not judged.
+    expect(Upload.appendedTwice(0, 2, MiB)).toBe(false)
+  })
+
+  it.live("a chunk the server appended before the connection dropped fails the upload instead of corrupting it", () =>
+    Effect.gen(function*() {
+      yield* FakeTableau.inject({ _tag: "ResetAfter" }, { method: "PUT", path: "/fileUploads/" })
+      const error = yield* Effect.flip(Upload.uploadFile(generated(12 * MiB, 1 << 20), { chunkBytes: 4 * MiB }))
+      expect(error._tag).toBe("UploadCorrupted")
+      if (error._tag === "UploadCorrupted") {
+        expect(error.bytesSent).toBe(4 * MiB)
+        expect(error.reportedMegabytes).toBe(8)
+        expect(error.message).toContain("nothing was published")
+      }
+      const fake = yield* FakeTableau.FakeTableau
+      const appends = fake.log.filter((e) => e.method === "PUT" && e.path.includes("/fileUploads/"))
+      expect(appends.map((e) => e.status)).toEqual(["reset", 200])
+    }).pipe(Effect.provide(FakeTableau.sessionLayer({ session: { retry: { maxRetries: 2, baseDelay: 1, maxDelay: 5, maxRetryAfter: 1000 } } }))))
+})

@@ -8,14 +8,31 @@
  */
 import * as Schema from "effect/Schema"
 import { GroupId, UserId } from "../Ids.ts"
-import { DateFromString, IntFromString, OpenLiteral } from "./schema.ts"
+import { type ClassOf, DateFromString, OpenLiteral, OptionalInt, OptionalString, StringOrEmpty } from "./schema.ts"
 
 /**
  * A user's site role. Current roles first, then the legacy roles of the
  * seed (TSC's `UserItem.Roles`); values this version does not know still
  * decode, as the raw string.
  */
-export const SiteRole = OpenLiteral(
+export const SiteRole: OpenLiteral<
+  | "Creator"
+  | "Explorer"
+  | "ExplorerCanPublish"
+  | "SiteAdministratorCreator"
+  | "SiteAdministratorExplorer"
+  | "Viewer"
+  | "Unlicensed"
+  | "ReadOnly"
+  | "ServerAdministrator"
+  | "SupportUser"
+  | "Interactor"
+  | "Publisher"
+  | "SiteAdministrator"
+  | "UnlicensedWithPublish"
+  | "ViewerWithPublish"
+  | "Guest"
+> = OpenLiteral(
   "Creator",
   "Explorer",
   "ExplorerCanPublish",
@@ -38,12 +55,12 @@ export const SiteRole = OpenLiteral(
 export type SiteRole = typeof SiteRole.Type
 
 /** How a user signs in. */
-export const AuthSetting = OpenLiteral("ServerDefault", "SAML", "OpenID", "TableauIDWithMFA")
+export const AuthSetting: OpenLiteral<"ServerDefault" | "SAML" | "OpenID" | "TableauIDWithMFA"> = OpenLiteral("ServerDefault", "SAML", "OpenID", "TableauIDWithMFA")
 /** @since 0.1.0 */
 export type AuthSetting = typeof AuthSetting.Type
 
 /** When an Active Directory group grants its minimum site role: at sign-in or at each sync. */
-export const GrantLicenseMode = OpenLiteral("onLogin", "onSync")
+export const GrantLicenseMode: OpenLiteral<"onLogin" | "onSync"> = OpenLiteral("onLogin", "onSync")
 /** @since 0.1.0 */
 export type GrantLicenseMode = typeof GrantLicenseMode.Type
 
@@ -58,29 +75,58 @@ export const OptionalDate: Schema.Schema<Date | undefined, string> = Schema.tran
   }
 )
 
+const DomainFields = {
+  name: OptionalString
+}
+
+const DomainBase: ClassOf<Domain, typeof DomainFields> = Schema.Class<Domain>("Domain")(DomainFields)
+
 /** `<domain name="local"/>`: the user's or group's domain. */
-export class Domain extends Schema.Class<Domain>("Domain")({
-  name: Schema.optional(Schema.String)
-}) {}
+export class Domain extends DomainBase {}
+
+const OptionalSiteRole: Schema.optional<typeof SiteRole> = Schema.optional(SiteRole)
 
 /** The attributes of a user, without the ID (Update User answers without it). */
-export const userFields = {
+export const userFields: {
   /** The user name (empty when a `fields` selection left it out). */
-  name: Schema.optionalWith(Schema.String, { default: () => "" }),
-  siteRole: Schema.optional(SiteRole),
+  readonly name: typeof StringOrEmpty
+  readonly siteRole: typeof OptionalSiteRole
+  readonly authSetting: Schema.optional<typeof AuthSetting>
+  /** Display name (TSC's `fullname`). */
+  readonly fullName: typeof OptionalString
+  readonly email: typeof OptionalString
+  readonly lastLogin: Schema.optional<typeof OptionalDate>
+  /** The user's ID in the single sign-on system (Tableau Cloud). */
+  readonly externalAuthUserId: typeof OptionalString
+  readonly locale: typeof OptionalString
+  readonly language: typeof OptionalString
+  /** The identity provider configuration the user signs in with (Tableau Cloud, API 3.24+). */
+  readonly idpConfigurationId: typeof OptionalString
+  readonly domain: Schema.optional<typeof Domain>
+} = {
+  /** The user name (empty when a `fields` selection left it out). */
+  name: StringOrEmpty,
+  siteRole: OptionalSiteRole,
   authSetting: Schema.optional(AuthSetting),
   /** Display name (TSC's `fullname`). */
-  fullName: Schema.optional(Schema.String),
-  email: Schema.optional(Schema.String),
+  fullName: OptionalString,
+  email: OptionalString,
   lastLogin: Schema.optional(OptionalDate),
   /** The user's ID in the single sign-on system (Tableau Cloud). */
-  externalAuthUserId: Schema.optional(Schema.String),
-  locale: Schema.optional(Schema.String),
-  language: Schema.optional(Schema.String),
+  externalAuthUserId: OptionalString,
+  locale: OptionalString,
+  language: OptionalString,
   /** The identity provider configuration the user signs in with (Tableau Cloud, API 3.24+). */
-  idpConfigurationId: Schema.optional(Schema.String),
+  idpConfigurationId: OptionalString,
   domain: Schema.optional(Domain)
 }
+
+const UserItemFields = {
+  id: UserId,
+  ...userFields
+}
+
+const UserItemBase: ClassOf<UserItem, typeof UserItemFields> = Schema.Class<UserItem>("UserItem")(UserItemFields)
 
 /**
  * A user of a site, with every attribute of TSC's `UserItem` (workbooks,
@@ -88,24 +134,40 @@ export const userFields = {
  * populated fields) and the ones current servers send. Unknown attributes
  * are ignored; unknown site roles and auth settings are kept as strings.
  */
-export class UserItem extends Schema.Class<UserItem>("UserItem")({
-  id: UserId,
-  ...userFields
-}) {
+export class UserItem extends UserItemBase {
   /** The user's domain (`local` for local authentication), TSC's `domain_name`. */
   get domainName(): string | undefined {
     return this.domain?.name
   }
 }
 
-/** `<import source domainName siteRole grantLicenseMode/>` of an Active Directory group. */
-export class GroupImport extends Schema.Class<GroupImport>("GroupImport")({
-  source: Schema.optional(Schema.String),
-  domainName: Schema.optional(Schema.String),
+const GroupImportFields = {
+  source: OptionalString,
+  domainName: OptionalString,
   /** The minimum site role users of the group get. */
-  siteRole: Schema.optional(SiteRole),
-  grantLicenseMode: Schema.optional(GrantLicenseMode)
-}) {}
+  siteRole: OptionalSiteRole,
+  grantLicenseMode: Schema.optional(GrantLicenseMode) as Schema.optional<typeof GrantLicenseMode>
+}
+
+const GroupImportBase: ClassOf<GroupImport, typeof GroupImportFields> = Schema.Class<GroupImport>("GroupImport")(
+  GroupImportFields
+)
+
+/** `<import source domainName siteRole grantLicenseMode/>` of an Active Directory group. */
+export class GroupImport extends GroupImportBase {}
+
+const GroupItemFields = {
+  id: GroupId,
+  name: StringOrEmpty,
+  domain: Schema.optional(Domain) as Schema.optional<typeof Domain>,
+  import: Schema.optional(GroupImport) as Schema.optional<typeof GroupImport>,
+  /** The minimum site role of a local group with on-demand access (API 3.x, Tableau Cloud). */
+  minimumSiteRole: OptionalSiteRole,
+  /** Sent when the list asks for it (`fields: ["_all_"]` or `"userCount"`). */
+  userCount: OptionalInt
+}
+
+const GroupItemBase: ClassOf<GroupItem, typeof GroupItemFields> = Schema.Class<GroupItem>("GroupItem")(GroupItemFields)
 
 /**
  * A group of a site (TSC's `GroupItem`; its `users` are the Stream
@@ -113,16 +175,7 @@ export class GroupImport extends Schema.Class<GroupImport>("GroupImport")({
  * Directory groups an `<import>` element with the minimum site role and
  * grant-license mode.
  */
-export class GroupItem extends Schema.Class<GroupItem>("GroupItem")({
-  id: GroupId,
-  name: Schema.optionalWith(Schema.String, { default: () => "" }),
-  domain: Schema.optional(Domain),
-  import: Schema.optional(GroupImport),
-  /** The minimum site role of a local group with on-demand access (API 3.x, Tableau Cloud). */
-  minimumSiteRole: Schema.optional(SiteRole),
-  /** Sent when the list asks for it (`fields: ["_all_"]` or `"userCount"`). */
-  userCount: Schema.optional(IntFromString)
-}) {
+export class GroupItem extends GroupItemBase {
   /** The Active Directory domain, or `local`. */
   get domainName(): string | undefined {
     return this.domain?.name ?? this.import?.domainName

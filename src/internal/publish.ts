@@ -9,7 +9,7 @@
 import * as Effect from "effect/Effect"
 import type { ConnectionCredentials, PublishConnection } from "../Connections.ts"
 import type { PublishMode } from "../Content.ts"
-import type { CommonError, Conflict, NotFound } from "../Errors.ts"
+import type { CommonError, Conflict, NotFound, UploadCorrupted } from "../Errors.ts"
 import { InvalidRequest } from "../Errors.ts"
 import type { UploadSessionId } from "../Ids.ts"
 import type { TableauSession } from "../TableauSession.ts"
@@ -42,7 +42,7 @@ export interface PublishCommon<E> {
 }
 
 /** What a publish can fail with: Tableau's failures, the upload's, and the content stream's. */
-export type PublishError<E> = CommonError | Conflict | NotFound | Upload.SourceError | E
+export type PublishError<E> = CommonError | Conflict | NotFound | Upload.SourceError | UploadCorrupted | E
 
 /** One kind of publishable content. */
 export interface PublishKind {

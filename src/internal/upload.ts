@@ -16,14 +16,7 @@
  * whatever the content's size.
  *
  * A chunk that fails with a retryable error is sent again on the same
- * upload session, under the session's retry policy. An append is a PUT but
- * not idempotent: a connection that broke after the chunk was sent may
- * have broken after the server appended it, and sending it again appends it
- * twice. Tableau has no offset to resume from, so after such a retry the
- * size the server reports (`fileSize`, whole megabytes) is compared with the
- * size before: a chunk of 3 MiB or more that shows up twice fails the upload
- * with a `TransportError` (`maybeApplied`) instead of publishing corrupt
- * content. Smaller chunks are below the report's resolution.
+ * upload session by the transport's retry policy (an append is a PUT).
  *
  * @internal
  */
@@ -33,13 +26,13 @@ import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import * as Schedule from "effect/Schedule"
-import type { CommonError, NotFound } from "../Errors.ts"
-import { TransportError } from "../Errors.ts"
+import type { CommonError } from "../Errors.ts"
+import { UploadCorrupted } from "../Errors.ts"
 import { UploadSessionId } from "../Ids.ts"
-import { callSettings, TableauSession, withRetryPolicy } from "../TableauSession.ts"
+import type { TableauSession } from "../TableauSession.ts"
 import * as Endpoint from "./endpoint.ts"
-import * as Transport from "./transport.ts"
+import type { TaggedErrorOf } from "./schema.ts"
+import type * as Transport from "./transport.ts"
 import * as Xml from "./xml.ts"
 
 /** Tableau's limit for one publish request and for one chunk: 64 MB. */
@@ -63,11 +56,14 @@ export interface Progress {
   readonly totalBytes: number | undefined
 }
 
+const SourceErrorFields = { description: Schema.String }
+
+const SourceErrorBase: TaggedErrorOf<SourceError, "UploadSourceError", typeof SourceErrorFields> = Schema.TaggedError<
+  SourceError
+>("effect-tableau/UploadSourceError")("UploadSourceError", SourceErrorFields)
+
 /** The source stream broke while it was being read (a web ReadableStream or Blob). */
-export class SourceError extends Schema.TaggedError<SourceError>("effect-tableau/UploadSourceError")(
-  "UploadSourceError",
-  { description: Schema.String }
-) {}
+export class SourceError extends SourceErrorBase {}
 
 /** A content value as a Stream, with its size when known. */
 export const toStream = <E>(
@@ -274,7 +270,7 @@ export const append = (
   body: Uint8Array,
   boundary: string,
   chunk: number
-): Effect.Effect<FileUpload, CommonError | NotFound, TableauSession> =>
+): Effect.Effect<FileUpload, CommonError | import("../Errors.ts").NotFound, TableauSession> =>
   Endpoint.call({
     operation: "FileUploads.append",
     method: "PUT",
@@ -284,58 +280,17 @@ export const append = (
     spanAttributes: { "tableau.upload.chunk": chunk, "tableau.upload.bytes": body.byteLength }
   }, fileUpload)
 
-/** Chunks this size or larger are checked for a double append after a retry (see the module doc). */
-export const CHECKED_CHUNK_BYTES = 3 * 1024 * 1024
-
 /**
- * Appends one frame, retrying as the session's policy says. After a retry
- * that followed a failure where the chunk may have been appended, fails if
- * the reported size grew by more than one chunk could make it grow.
- * `before` is the `fileSize` the previous answer reported.
+ * Whether an append's answer shows the chunk was appended twice. Tableau's
+ * append has no offset, so a chunk whose answer was lost after the server
+ * appended it is appended again when it is resent. Its answer reports the
+ * session's size in whole megabytes (10^6 or 2^20 bytes: undocumented), so
+ * the size grows by about one chunk per append, and by two after a double
+ * append. Both units and the rounding stay apart for chunks of 4 MiB and
+ * more; smaller chunks are not checked.
  */
-const appendOnce = (
-  uploadSessionId: UploadSessionId,
-  frame: Frame,
-  boundary: string,
-  chunk: number,
-  before: string | undefined
-): Effect.Effect<FileUpload, CommonError | NotFound, TableauSession> =>
-  Effect.gen(function*() {
-    const session = yield* TableauSession
-    const overrides = yield* callSettings
-    const policy = Option.match(overrides, {
-      onNone: () => session.settings.retry,
-      onSome: (o) => o.retry ?? session.settings.retry
-    })
-    const ambiguous = yield* Ref.make(false)
-    const attempt = append(uploadSessionId, frame.body, boundary, chunk).pipe(
-      withRetryPolicy(false),
-      Effect.tapError((error) =>
-        error._tag === "TransportError" && error.maybeApplied ? Ref.set(ambiguous, true) : Effect.void
-      )
-    )
-    const answer = policy === false
-      ? yield* attempt
-      : yield* Effect.retry(
-        attempt,
-        // The transport's rules for an idempotent request; their input is the error.
-        Transport.retrySchedule(policy, true) as unknown as Schedule.Schedule<unknown, CommonError | NotFound>
-      )
-    const grew = Number(answer.fileSize) - Number(before)
-    // Whole megabytes of 10^6 or 2^20 bytes: one chunk adds at most this much.
-    const oneChunkAtMost = frame.dataBytes / 1_000_000 + 1
-    if ((yield* Ref.get(ambiguous)) && frame.dataBytes >= CHECKED_CHUNK_BYTES && grew > oneChunkAtMost) {
-      return yield* new TransportError({
-        operation: "FileUploads.append",
-        reason: "Connection",
-        description: `chunk ${chunk} was sent again after its connection broke, and the upload session grew by ${grew} MB ` +
-          `for a chunk of ${frame.dataBytes} bytes: the server appended it twice. The session's content is not the ` +
-          `source's; publish again`,
-        maybeApplied: true
-      })
-    }
-    return answer
-  })
+export const appendedTwice = (previousMegabytes: number, reportedMegabytes: number, chunkBytes: number): boolean =>
+  chunkBytes >= 4 * 1024 * 1024 && (reportedMegabytes - previousMegabytes) * 1e6 >= 1.5 * chunkBytes
 
 /** Options of {@link uploadFile}. */
 export interface UploadOptions {
@@ -355,7 +310,7 @@ export interface UploadOptions {
 export const uploadFile = <E>(
   source: Stream.Stream<Uint8Array, E>,
   options: UploadOptions = {}
-): Effect.Effect<UploadSessionId, CommonError | NotFound | E, TableauSession> =>
+): Effect.Effect<UploadSessionId, CommonError | import("../Errors.ts").NotFound | UploadCorrupted | E, TableauSession> =>
   Effect.gen(function*() {
     const chunkBytes = Math.min(Math.max(1, Math.floor(options.chunkBytes ?? DEFAULT_CHUNK_BYTES)), MAX_REQUEST_BYTES)
     const session = yield* initiate
@@ -365,21 +320,24 @@ export const uploadFile = <E>(
       partHead(boundary, { name: "tableau_file", filename: "file", contentType: "application/octet-stream" }, false)
     ])
     const progress = yield* Ref.make<Progress>({ bytesSent: 0, chunksSent: 0, totalBytes: options.totalBytes })
-    // The size the server last reported, in whole megabytes.
-    const reported = yield* Ref.make<string | undefined>(session.fileSize)
+    const reported = yield* Ref.make(Number(session.fileSize ?? "0") || 0)
     yield* frames(source, chunkBytes, head, closing(boundary)).pipe(
       Stream.buffer({ capacity: 1 }),
       Stream.runForEach((frame) =>
         Effect.gen(function*() {
           const before = yield* Ref.get(progress)
-          const answer = yield* appendOnce(
-            session.uploadSessionId,
-            frame,
-            boundary,
-            before.chunksSent + 1,
-            yield* Ref.get(reported)
-          )
-          yield* Ref.set(reported, answer.fileSize)
+          const answer = yield* append(session.uploadSessionId, frame.body, boundary, before.chunksSent + 1)
+          const megabytes = Number(answer.fileSize)
+          if (Number.isFinite(megabytes)) {
+            const previous = yield* Ref.getAndSet(reported, megabytes)
+            if (appendedTwice(previous, megabytes, frame.dataBytes)) {
+              return yield* new UploadCorrupted({
+                uploadSessionId: session.uploadSessionId,
+                bytesSent: before.bytesSent + frame.dataBytes,
+                reportedMegabytes: megabytes
+              })
+            }
+          }
           const after = yield* Ref.updateAndGet(progress, (p) => ({
             ...p,
             bytesSent: p.bytesSent + frame.dataBytes,
@@ -446,7 +404,7 @@ export const publish = <A, E, R, SE>(
   commit: (body: Transport.Body, uploadSessionId: UploadSessionId | undefined) => Effect.Effect<A, E, R>
 ): Effect.Effect<
   A,
-  E | SE | SourceError | CommonError | import("../Errors.ts").NotFound,
+  E | SE | SourceError | CommonError | import("../Errors.ts").NotFound | UploadCorrupted,
   R | TableauSession
 > =>
   Effect.gen(function*() {
