@@ -22,6 +22,7 @@ import type { ClientResult, Scenario } from "./client.ts"
 import * as Data from "./data.ts"
 import * as Decode from "./decode.ts"
 import type { ServerMessage } from "./server.ts"
+import { DEFAULT_CHUNK_BYTES } from "../src/internal/upload.ts"
 import { collection, publishes } from "./target.ts"
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url))
@@ -202,7 +203,7 @@ const storedOf = (server: Server, r: ClientResult) =>
 const upload = async () => {
   const rows: Array<Row> = []
   const server = await startServer({})
-  const chunkBytes = Number(flag("chunkMiB", "16")) * MiB
+  const chunkBytes = Number(flag("chunkMiB", String(DEFAULT_CHUNK_BYTES / MiB))) * MiB
   const repeat = Number(flag("repeat", "3"))
   try {
     for (const sizeMiB of numbers("uploadMiB", "256,1024")) {
@@ -302,7 +303,7 @@ const resilience = async () => {
       await script(server)
       const before = await server.call<Stats>({ op: "stats" })
       const requestsBefore = await server.call<number>({ op: "count" })
-      const r = await runClient({ kind: "upload", url: server.url, size, chunkBytes: 16 * MiB, mode: "ours", fastRetry: true })
+      const r = await runClient({ kind: "upload", url: server.url, size, chunkBytes: DEFAULT_CHUNK_BYTES, mode: "ours", fastRetry: true })
       const after = await server.call<Stats>({ op: "stats" })
       const stored = await storedOf(server, r)
       const row: Row = {

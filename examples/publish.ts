@@ -44,7 +44,6 @@ const program = (projectId: Ids.ProjectId) => Effect.gen(function*() {
     content: generated(sent),
     fileName: "generated.hyper",
     mode: "CreateNew",
-    chunkBytes: 16 * 1024 * 1024,
     onProgress: (p) =>
       Effect.sync(() => {
         const seconds = (Date.now() - started) / 1000

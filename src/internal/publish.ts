@@ -33,7 +33,7 @@ export interface PublishCommon<E> {
   readonly asJob?: boolean | undefined
   /** The size of Stream or ReadableStream content, when known (small known content goes in one request). */
   readonly size?: number | undefined
-  /** Bytes per chunk of a chunked upload, up to 64 MB (default 16 MiB). */
+  /** Bytes per chunk of a chunked upload, up to 64 MB (default 8 MiB). */
   readonly chunkBytes?: number | undefined
   /** Largest content sent in one request (default and maximum 64 MB). */
   readonly singleRequestLimit?: number | undefined
