@@ -22,8 +22,12 @@ import { describe, expect, it } from "vitest"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
 
-/** The only files in src/ that may use Node built-ins (Node/Deno-only helpers of the fake server). */
+/**
+ * The only files in src/ that may use Node built-ins: the fake server's
+ * Node/Deno-only helpers, and the `effect-tableau/node` entry (file paths).
+ */
 export const NODE_ONLY: ReadonlySet<string> = new Set([
+  "src/NodeFile.ts",
   "src/internal/fake/node.ts",
   "src/internal/fake/cli.ts",
   "src/internal/fake/digest.ts"
