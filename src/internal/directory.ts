@@ -8,7 +8,7 @@
  */
 import * as Schema from "effect/Schema"
 import { GroupId, UserId } from "../Ids.ts"
-import { type ClassOf, DateFromString, OpenLiteral, OptionalInt, OptionalString, StringOrEmpty } from "./schema.ts"
+import { type ClassOf, DateOrEmpty, OpenLiteral, OptionalInt, OptionalString, StringOrEmpty } from "./schema.ts"
 
 /**
  * A user's site role. Current roles first, then the legacy roles of the
@@ -64,17 +64,6 @@ export const GrantLicenseMode: OpenLiteral<"onLogin" | "onSync"> = OpenLiteral("
 /** @since 0.1.0 */
 export type GrantLicenseMode = typeof GrantLicenseMode.Type
 
-/** A timestamp attribute that servers sometimes send empty: `""` decodes as absent. */
-export const OptionalDate: Schema.Schema<Date | undefined, string> = Schema.transform(
-  Schema.Union(Schema.Literal(""), DateFromString),
-  Schema.UndefinedOr(Schema.DateFromSelf),
-  {
-    strict: true,
-    decode: (value) => (value === "" ? undefined : value),
-    encode: (value) => value ?? ""
-  }
-)
-
 const DomainFields = {
   name: OptionalString
 }
@@ -95,7 +84,7 @@ export const userFields: {
   /** Display name (TSC's `fullname`). */
   readonly fullName: typeof OptionalString
   readonly email: typeof OptionalString
-  readonly lastLogin: Schema.optional<typeof OptionalDate>
+  readonly lastLogin: Schema.optional<typeof DateOrEmpty>
   /** The user's ID in the single sign-on system (Tableau Cloud). */
   readonly externalAuthUserId: typeof OptionalString
   readonly locale: typeof OptionalString
@@ -111,7 +100,7 @@ export const userFields: {
   /** Display name (TSC's `fullname`). */
   fullName: OptionalString,
   email: OptionalString,
-  lastLogin: Schema.optional(OptionalDate),
+  lastLogin: Schema.optional(DateOrEmpty),
   /** The user's ID in the single sign-on system (Tableau Cloud). */
   externalAuthUserId: OptionalString,
   locale: OptionalString,

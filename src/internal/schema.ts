@@ -65,6 +65,17 @@ export const IntFromString: Schema.Schema<number, string> = Schema.compose(
 /** An ISO-8601 timestamp as Tableau writes it (`2024-02-01T10:00:00Z`). */
 export const DateFromString: Schema.Schema<Date, string> = Schema.Date
 
+/** A timestamp attribute that servers sometimes send empty (`lastLogin=""`): `""` decodes as absent. */
+export const DateOrEmpty: Schema.Schema<Date | undefined, string> = Schema.transform(
+  Schema.Union(Schema.Literal(""), DateFromString),
+  Schema.UndefinedOr(Schema.DateFromSelf),
+  {
+    strict: true,
+    decode: (value) => (value === "" ? undefined : value),
+    encode: (value) => value ?? ""
+  }
+)
+
 /**
  * A literal union that still decodes values it does not know (kept as the
  * raw string), so a new site role or auth setting on the server never breaks
