@@ -3,7 +3,6 @@
  * content seeded, and a log of the requests the client sent (bodies
  * included), so tests can check request XML at element/attribute level.
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
@@ -12,18 +11,9 @@ import { Credentials, TableauSession } from "../../mod.ts"
 import * as Xml from "../../src/internal/xml.ts"
 import * as Fake from "../../src/testing.ts"
 
-/** One request as the client sent it. */
-export interface SentRequest {
-  readonly method: string
-  readonly url: URL
-  readonly contentType: string | null
-  /** The body as text ("" when there was none, or bodies are not captured). */
-  readonly body: string
-}
-
-/** The requests sent, plus what the fake was seeded with. */
+/** The fake's request log (live), plus what the fake was seeded with. */
 export class Sent extends Context.Tag("test/Sent")<Sent, {
-  readonly requests: Array<SentRequest>
+  readonly requests: ReadonlyArray<Fake.LogEntry>
   readonly seeded: Fake.SeededContent
 }>() {}
 
@@ -38,23 +28,11 @@ export interface ContentLayerOptions extends Fake.FakeOptions {
 export const contentLayer = (options: ContentLayerOptions = {}) => {
   const base = Layer.effectContext(
     Effect.gen(function*() {
-      const fake = yield* Fake.make(options)
+      const fake = yield* Fake.make({ ...options, recordBodies: options.captureBodies !== false })
       const seeded = yield* Effect.provideService(Fake.seedContent(options.content), Fake.FakeTableau, fake)
-      const requests: Array<SentRequest> = []
-      const inner = Fake.fetchFor(fake)
-      const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-        const request = new Request(input, init)
-        const body = request.body !== null && options.captureBodies !== false ? await request.clone().text() : ""
-        requests.push({ method: request.method, url: new URL(request.url), contentType: request.headers.get("content-type"), body })
-        return inner(request)
-      }) as typeof globalThis.fetch
-      const client = HttpClient.transform(
-        yield* Effect.provide(HttpClient.HttpClient, FetchHttpClient.layer),
-        (effect) => Effect.provideService(effect, FetchHttpClient.Fetch, fetch)
-      )
       return Context.make(Fake.FakeTableau, fake).pipe(
-        Context.add(HttpClient.HttpClient, client),
-        Context.add(Sent, { requests, seeded })
+        Context.add(HttpClient.HttpClient, yield* Fake.httpClient(fake)),
+        Context.add(Sent, { requests: fake.log, seeded })
       )
     })
   )
@@ -65,12 +43,12 @@ export const contentLayer = (options: ContentLayerOptions = {}) => {
   }).pipe(Layer.provideMerge(base))
 }
 
-/** The last request whose method matches and whose path ends with `suffix`. */
+/** The last request whose method matches and whose path ends with `suffix`, with its URL parsed. */
 export const lastRequest = (method: string, suffix: string) =>
   Effect.map(Sent, ({ requests }) => {
-    const found = [...requests].reverse().find((r) => r.method === method && r.url.pathname.endsWith(suffix))
+    const found = [...requests].reverse().find((r) => r.method === method && r.path.endsWith(suffix))
     if (found === undefined) throw new Error(`no ${method} request to ...${suffix}`)
-    return found
+    return { ...found, url: new URL(found.url), body: found.body ?? "" }
   })
 
 /** The `<tsRequest>` of the last matching request, parsed (attributes as plain keys). */

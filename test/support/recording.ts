@@ -1,16 +1,14 @@
 /**
- * Test support: a session against a fresh fake whose requests (method, URL,
- * content type, body text) are recorded, so tests can check what was sent.
+ * Test support: a session against a fresh fake that records every request
+ * (method, URL, content type, body text) in its log, so tests can check
+ * what was sent.
  */
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Layer from "effect/Layer"
+import type * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
 import { Credentials, type Ids, TableauSession } from "../../mod.ts"
-import type { FakeOptions, FakeServer } from "../../src/testing.ts"
+import type { FakeOptions } from "../../src/testing.ts"
 import * as Fake from "../../src/testing.ts"
 
 export interface Sent {
@@ -20,55 +18,18 @@ export interface Sent {
   readonly body: string
 }
 
-export class Recorded extends Context.Tag("test/Recorded")<Recorded, Array<Sent>>() {}
-
-/** An HttpClient for `fake` that records every request. */
-export const recordingClient = (fake: FakeServer, sent: Array<Sent>): Effect.Effect<HttpClient.HttpClient> => {
-  const inner = Fake.fetchFor(fake)
-  const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = new Request(input, init)
-    sent.push({
-      method: request.method,
-      url: request.url,
-      contentType: request.headers.get("content-type") ?? "",
-      body: await request.clone().text()
-    })
-    return inner(request)
-  }) as typeof globalThis.fetch
-  return Effect.map(
-    Effect.provide(HttpClient.HttpClient, FetchHttpClient.layer),
-    (client) => HttpClient.transform(client, (effect) => Effect.provideService(effect, FetchHttpClient.Fetch, fetch))
-  )
-}
-
-/** Fake + recording HttpClient + admin session (options as `FakeTableau.sessionLayer`). */
+/** Fake (recording bodies) + admin session (options as `FakeTableau.sessionLayer`). */
 export const recordingSession = (
   options: FakeOptions & { readonly session?: Partial<TableauSession.Options> } = {}
-): Layer.Layer<
-  TableauSession.TableauSession | Fake.FakeTableau | Recorded | HttpClient.HttpClient,
-  TableauSession.SignInError
-> => {
-  const base = Layer.effectContext(
-    Effect.gen(function*() {
-      const fake = yield* Fake.make(options)
-      const sent: Array<Sent> = []
-      const client = yield* recordingClient(fake, sent)
-      return Context.make(Fake.FakeTableau, fake).pipe(
-        Context.add(HttpClient.HttpClient, client),
-        Context.add(Recorded, sent)
-      )
-    })
-  )
-  return TableauSession.layer({
-    server: Fake.FAKE_URL,
-    credentials: Credentials.password({ username: "admin", password: "admin" }),
-    ...options.session
-  }).pipe(Layer.provideMerge(base))
-}
+): Layer.Layer<TableauSession.TableauSession | Fake.FakeTableau, TableauSession.SignInError> =>
+  Fake.sessionLayer({ ...options, recordBodies: true })
 
 /** The requests sent so far whose URL contains `path` (and method, if given). */
-export const sentTo = (path: string, method?: string): Effect.Effect<ReadonlyArray<Sent>, never, Recorded> =>
-  Effect.map(Recorded, (all) => all.filter((s) => s.url.includes(path) && (method === undefined || s.method === method)))
+export const sentTo = (path: string, method?: string): Effect.Effect<ReadonlyArray<Sent>, never, Fake.FakeTableau> =>
+  Effect.map(Fake.requests, (log) =>
+    log
+      .filter((e) => e.url.includes(path) && (method === undefined || e.method === method))
+      .map((e) => ({ method: e.method, url: e.url, contentType: e.contentType ?? "", body: e.body ?? "" })))
 
 /** Runs `effect` in a second session on the same fake, signed in as admin impersonating `userId`. */
 export const impersonating = <A, E>(userId: Ids.UserId, effect: Effect.Effect<A, E, TableauSession.TableauSession>) =>

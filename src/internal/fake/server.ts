@@ -134,7 +134,10 @@ export interface LogEntry {
   readonly status: number | "reset" | "hang"
   /** Whether the route handler ran (the server acted). */
   readonly handled: boolean
-  /** The XML request body, when the server records bodies (`recordBodies`). */
+  /** The full request URL, query included (it never holds the token). */
+  readonly url: string
+  readonly contentType: string | undefined
+  /** The request body as text, when the server records bodies (`recordBodies`). */
   readonly body?: string | undefined
 }
 
@@ -151,7 +154,7 @@ export interface FakeOptions {
   readonly faults?: Partial<FaultPlan> | undefined
   /** Seed of the ID and fault generators (default 1). */
   readonly seed?: number | undefined
-  /** Keep XML request bodies in the log, for tests that check what was sent (default false). */
+  /** Keep request bodies (as text) in the log, for tests that check what was sent (default false). */
   readonly recordBodies?: boolean | undefined
 }
 
@@ -396,6 +399,17 @@ export const make = (routes: ReadonlyArray<Route>, options: FakeOptions = {}): F
     counter++
     const n = counter
     const signal = request.signal
+    const body = options.recordBodies === true && request.body !== null ? await request.clone().text() : undefined
+    const contentType = request.headers.get("content-type") ?? undefined
+    const entry = (status: LogEntry["status"], handled: boolean): LogEntry => ({
+      method,
+      path,
+      url: request.url,
+      contentType,
+      status,
+      handled,
+      body
+    })
 
     const scripted = script.findIndex(({ match: m }) =>
       (m.method === undefined || m.method === method) && (m.path === undefined || path.includes(m.path))
@@ -405,32 +419,29 @@ export const make = (routes: ReadonlyArray<Route>, options: FakeOptions = {}): F
     await sleep(faults.latencyMs + (action?._tag === "Delay" ? action.millis : 0), signal)
 
     if (action?._tag === "Hang") {
-      record({ method, path, status: "hang", handled: false })
+      record(entry("hang", false))
       return new Promise<Reset>((resolve) => signal.addEventListener("abort", () => resolve(RESET), { once: true }))
     }
     if (action?._tag === "Reset" || (faults.resetEvery > 0 && n % faults.resetEvery === 0)) {
-      record({ method, path, status: "reset", handled: false })
+      record(entry("reset", false))
       return RESET
     }
     if (action?._tag === "Status") {
-      record({ method, path, status: action.status, handled: false })
+      record(entry(action.status, false))
       return faultAnswer(action.status, action.retryAfter, action.html ?? faults.html)
     }
     if (faults.errorRate > 0 && faultRandom() < faults.errorRate) {
       alternate = !alternate
       const status = alternate ? 503 : 429
-      record({ method, path, status, handled: false })
+      record(entry(status, false))
       return faultAnswer(status, String(faults.retryAfterSeconds), faults.html)
     }
-    const xmlBody = options.recordBodies === true && /xml/i.test(request.headers.get("content-type") ?? "")
-      ? await request.clone().text()
-      : undefined
     const { handled, response } = await run(request, method, path, url)
     if (action?._tag === "ResetAfter") {
-      record({ method, path, status: "reset", handled, body: xmlBody })
+      record(entry("reset", handled))
       return RESET
     }
-    record({ method, path, status: response.status, handled, body: xmlBody })
+    record(entry(response.status, handled))
     return response
   }
 
