@@ -7,7 +7,6 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Redacted from "effect/Redacted"
 import * as Scope from "effect/Scope"
-import * as TestClock from "effect/TestClock"
 import { Auth, Credentials, Jobs, ServerInfo, Sites, TableauSession } from "../mod.ts"
 import * as Ids from "../src/Ids.ts"
 import * as FakeTableau from "../src/testing.ts"
@@ -312,11 +311,4 @@ describe("redaction", () => {
       expect(JSON.stringify(current)).not.toContain(token)
       expect(String(current.token)).toBe("<redacted>")
     }).pipe(Effect.provide(sessionWith())))
-
-  it.effect("time passes on TestClock only when told (sanity check for retry tests)", () =>
-    Effect.gen(function*() {
-      const fiber = yield* Effect.fork(Effect.sleep("1 second"))
-      yield* TestClock.adjust("1 second")
-      yield* Fiber.join(fiber)
-    }))
 })
