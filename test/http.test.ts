@@ -4,7 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { Sites, TableauSession } from "../mod.ts"
 import * as FakeTableau from "../src/testing.ts"
-import { overHttp as over } from "./helpers.ts"
+import { overHttp as over } from "./support/common.ts"
 
 describe("over real HTTP", () => {
   it.live("signs in, pages and signs out through sockets on 127.0.0.1", () =>

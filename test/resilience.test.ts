@@ -13,7 +13,7 @@ import { Ids, type TableauSession, Users, Workbooks } from "../mod.ts"
 import { fileOf, WORKBOOKS } from "../src/internal/fake/content.ts"
 import type { FakeServer } from "../src/internal/fake/server.ts"
 import * as FakeTableau from "../src/testing.ts"
-import { overHttp, recordingTracer } from "./helpers.ts"
+import { overHttp, recordingTracer } from "./support/common.ts"
 
 const MiB = 1024 * 1024
 

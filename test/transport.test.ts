@@ -11,7 +11,7 @@ import { Credentials, Raw, Sites, TableauSession } from "../mod.ts"
 import * as Endpoint from "../src/internal/endpoint.ts"
 import * as Transport from "../src/internal/transport.ts"
 import * as FakeTableau from "../src/testing.ts"
-import { recordingTracer } from "./helpers.ts"
+import { recordingTracer } from "./support/common.ts"
 
 const policy: TableauSession.RetryPolicy = {
   maxRetries: 3,

@@ -1,9 +1,9 @@
-/** Shared test helpers. */
+/** Shared test helpers: a session over real HTTP, and a tracer that records spans. */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Tracer from "effect/Tracer"
-import { Credentials, TableauSession } from "../mod.ts"
+import { Credentials, TableauSession } from "../../mod.ts"
 
 /** A session over real HTTP (a served fake), signed in as admin with a personal access token. */
 export const overHttp = (url: string, options: Partial<TableauSession.Options> = {}) =>
