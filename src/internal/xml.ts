@@ -78,8 +78,6 @@ const plainParser = new XMLParser({ ...options, removeNSPrefix: false })
 const prefixParser = new XMLParser(options)
 const prefixedElement = /<\/?[A-Za-z_][\w.-]*:/
 
-
-
 /** Why `parse` refused a document. */
 export class XmlRefused {
   readonly _tag = "XmlRefused"
