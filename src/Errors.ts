@@ -160,7 +160,18 @@ const transportErrorFields = {
   operation: Schema.String,
   reason: Schema.Literal("Timeout", "Connection") as Schema.Literal<["Timeout", "Connection"]>,
   description: Schema.String,
-  maybeApplied: Schema.Boolean
+  /** Whether the request may have reached the server (it was sent and no complete answer came back). */
+  maybeApplied: Schema.Boolean,
+  /** How many times the request was sent (1 when it was not retried). */
+  attempts: Schema.optionalWith(Schema.Number, { default: () => 1 }) as Schema.optionalWith<
+    typeof Schema.Number,
+    { default: () => number }
+  >,
+  /** Whether the request is safe to replay (GET, PUT, DELETE): such requests are retried by the policy. */
+  idempotent: Schema.optionalWith(Schema.Boolean, { default: () => false }) as Schema.optionalWith<
+    typeof Schema.Boolean,
+    { default: () => boolean }
+  >
 }
 
 const TransportErrorBase: TaggedErrorOf<
@@ -173,17 +184,87 @@ const TransportErrorBase: TaggedErrorOf<
 )
 
 /**
- * The request did not complete: connection refused or reset, DNS, TLS, or
- * the timeout elapsed. `maybeApplied` is true when the request may have
- * reached the server (it was sent and no answer came back); such a
- * non-idempotent request (POST) is never replayed, so check the server's
- * state before trying again.
+ * The request did not complete: connection refused or reset, DNS, TLS, a
+ * body that broke off, or a time bound elapsed (the per-request timeout,
+ * the idle timeout of a download, or the call's deadline across retries).
+ * `attempts` says how often it was sent. `maybeApplied` is true when the
+ * request may have reached the server (it was sent and no complete answer
+ * came back); such a non-idempotent request (POST) is never replayed, so
+ * check the server's state before trying again.
  */
 export class TransportError extends TransportErrorBase {
   override get message(): string {
-    return `${this.operation} failed: ${this.reason}: ${this.description}${
-      this.maybeApplied ? " (the server may have acted on the request; it was not replayed)" : ""
-    }`
+    const attempts = this.attempts > 1 ? ` after ${this.attempts} attempts` : ""
+    const applied = !this.maybeApplied
+      ? " (the request never reached the server)"
+      : this.idempotent
+      ? ""
+      : " (the server may have acted on the request; it was not replayed)"
+    return `${this.operation} failed${attempts}: ${this.reason}: ${this.description}${applied}`
+  }
+}
+
+const redirectRefusedFields = {
+  operation: Schema.String,
+  /** The redirect's HTTP status (301, 302, 303, 307, 308), or 0 for an opaque redirect. */
+  status: Schema.Number,
+  /** Where the server wanted the request to go (resolved against the request URL), or "" when it did not say. */
+  location: Schema.String,
+  /** Why it was not followed. */
+  reason: Schema.String
+}
+
+const RedirectRefusedBase: TaggedErrorOf<
+  RedirectRefused,
+  "RedirectRefused",
+  typeof redirectRefusedFields
+> = Schema.TaggedError<RedirectRefused>("effect-tableau/RedirectRefused")(
+  "RedirectRefused",
+  redirectRefusedFields
+)
+
+/**
+ * The server answered with a redirect that effect-tableau does not follow:
+ * to another origin (the token, credentials and request body never leave
+ * the origin they were meant for), a non-GET request (a POST is never
+ * turned into a GET), a redirect loop, or one without a `Location`. Only a
+ * sign-in may be redirected to another host, and only to a host the session
+ * allows (`TableauSession.Options.signInRedirectHosts`). Usually the server
+ * URL is not the one Tableau expects: use the `location` named here.
+ */
+export class RedirectRefused extends RedirectRefusedBase {
+  override get message(): string {
+    return `${this.operation}: the server redirected (HTTP ${this.status}) to ${
+      this.location || "an unnamed location"
+    }, which was not followed: ${this.reason}`
+  }
+}
+
+const responseTooLargeFields = {
+  operation: Schema.String,
+  status: Schema.Number,
+  /** The limit, in bytes (after any decompression). */
+  limit: Schema.Number
+}
+
+const ResponseTooLargeBase: TaggedErrorOf<
+  ResponseTooLarge,
+  "ResponseTooLarge",
+  typeof responseTooLargeFields
+> = Schema.TaggedError<ResponseTooLarge>("effect-tableau/ResponseTooLarge")(
+  "ResponseTooLarge",
+  responseTooLargeFields
+)
+
+/**
+ * A response that is decoded in memory (not a download) grew past the
+ * session's `maxResponseBytes`, counted while it was read and after any
+ * decompression; the rest was not read. Downloads are Streams and have no
+ * such limit.
+ */
+export class ResponseTooLarge extends ResponseTooLargeBase {
+  override get message(): string {
+    return `${this.operation}: the response (HTTP ${this.status}) is larger than ${this.limit} bytes; reading stopped there`
   }
 }
 
@@ -359,6 +440,8 @@ export type CommonError =
   | RateLimited
   | ServerError
   | TransportError
+  | RedirectRefused
+  | ResponseTooLarge
   | ResponseDecodeError
   | InvalidRequest
 

@@ -4,7 +4,6 @@
  *
  * @internal
  */
-import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as Effect from "effect/Effect"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
@@ -15,14 +14,14 @@ import { ConnectionItem } from "../Connections.ts"
 import type { ContentRef } from "../Content.ts"
 import { RevisionItem } from "../Content.ts"
 import type { CommonError, DeclaredErrorTag, NotFound, UnsupportedApiVersion } from "../Errors.ts"
-import { InvalidRequest, TransportError } from "../Errors.ts"
+import { InvalidRequest, ResponseTooLarge } from "../Errors.ts"
 import type { ConnectionId } from "../Ids.ts"
 import { JobItem } from "../Jobs.ts"
 import type { StreamOptions } from "../RequestOptions.ts"
-import type { TableauSession } from "../TableauSession.ts"
+import { TableauSession } from "../TableauSession.ts"
 import * as Endpoint from "./endpoint.ts"
 import { ArrayOf } from "./schema.ts"
-import { scrub, xmlBody } from "./transport.ts"
+import { xmlBody } from "./transport.ts"
 import * as Xml from "./xml.ts"
 
 const collections: Record<ContentRef["_tag"], string> = {
@@ -46,28 +45,53 @@ export const refPath = (ref: ContentRef, suffix?: Endpoint.Path): Endpoint.Path 
   return suffix === undefined ? item : joinPath(item, suffix)
 }
 
-const brokenBody = (operation: string) => (error: HttpClientError.ResponseError) =>
-  new TransportError({
-    operation,
-    reason: "Connection",
-    description: scrub(`the response body broke off: ${error.reason}`),
-    maybeApplied: true
-  })
-
-/** The body of a successful answer as a Stream of bytes, read as it arrives. */
+/**
+ * The body of a successful answer as a Stream of bytes, read as it arrives;
+ * a download that stalls for the session's idle timeout fails.
+ */
 export const byteStream = <const Tags extends DeclaredErrorTag = never>(
   spec: Endpoint.Spec<Tags>
 ): Stream.Stream<Uint8Array, Endpoint.ErrorOf<Tags>, TableauSession> =>
-  Stream.unwrap(
-    Effect.map(Endpoint.raw(spec), (response) => Stream.mapError(response.stream, brokenBody(spec.operation)))
-  )
+  Stream.unwrap(Effect.map(Endpoint.raw(spec), (response) => Endpoint.body(spec.operation, response)))
 
-/** The whole body of a successful answer (a preview image, say). */
+/**
+ * The whole body of a successful answer (a preview image, say), counted as
+ * it arrives: past the session's `maxResponseBytes` reading stops with
+ * `ResponseTooLarge`.
+ */
 export const bytes = <const Tags extends DeclaredErrorTag = never>(
   spec: Endpoint.Spec<Tags>
 ): Effect.Effect<Uint8Array, Endpoint.ErrorOf<Tags>, TableauSession> =>
-  Effect.flatMap(Endpoint.raw(spec), (response) =>
-    Effect.map(Effect.mapError(response.arrayBuffer, brokenBody(spec.operation)), (buffer) => new Uint8Array(buffer)))
+  Effect.flatMap(TableauSession, (session) => {
+    const limit = session.settings.maxResponseBytes
+    return Effect.flatMap(Endpoint.raw(spec), (response) =>
+      Endpoint.body(spec.operation, response).pipe(
+        Stream.runFoldWhile(
+          { parts: [] as Array<Uint8Array>, size: 0 },
+          (acc) => acc.size <= limit,
+          (acc, chunk) => {
+            acc.size += chunk.byteLength
+            if (acc.size <= limit) acc.parts.push(chunk)
+            return acc
+          }
+        ),
+        Effect.flatMap((acc) =>
+          acc.size > limit
+            ? Effect.fail(new ResponseTooLarge({ operation: spec.operation, status: response.status, limit }))
+            : Effect.succeed(concat(acc.parts, acc.size))
+        )
+      ))
+  })
+
+const concat = (parts: ReadonlyArray<Uint8Array>, size: number): Uint8Array => {
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const part of parts) {
+    out.set(part, at)
+    at += part.byteLength
+  }
+  return out
+}
 
 /** `"true"` when the flag is set, nothing otherwise (query parameters). */
 export const flag = (value: boolean | undefined): string | undefined => value === undefined ? undefined : String(value)

@@ -25,7 +25,7 @@ import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type { CommonError, DeclaredError, DeclaredErrorTag } from "../Errors.ts"
-import { InvalidRequest, UnsupportedApiVersion } from "../Errors.ts"
+import { InvalidRequest, type TransportError, UnsupportedApiVersion } from "../Errors.ts"
 import { type Page, type PageOptions, Pagination, type StreamOptions, toQuery } from "../RequestOptions.ts"
 import { type CallSettings, callSettings, type SignedIn, TableauSession } from "../TableauSession.ts"
 import * as Paging from "./paging.ts"
@@ -207,12 +207,17 @@ const toBody = (body: Spec["body"]): Transport.Body =>
     : Transport.xmlBody(Xml.render(body))
 
 /**
- * Sends an authenticated request; succeeds with the (successful) response,
- * body unread. The base of `call`, `page` and `stream`, and of downloads.
+ * Sends an authenticated request and reads its answer with `read` (inside
+ * the per-request timeout): the base of `call`, `raw`, `page` and `stream`.
+ * Every error has the session's secrets masked.
  */
-export const raw = <const Tags extends DeclaredErrorTag = never>(
-  spec: Spec<Tags>
-): Effect.Effect<HttpClientResponse.HttpClientResponse, ErrorOf<Tags>, TableauSession> =>
+const run = <A, const Tags extends DeclaredErrorTag = never>(
+  spec: Spec<Tags>,
+  read: (
+    request: Transport.Request,
+    response: HttpClientResponse.HttpClientResponse
+  ) => Effect.Effect<A, Transport.SendError>
+): Effect.Effect<A, ErrorOf<Tags>, TableauSession> =>
   Effect.gen(function*() {
     const session = yield* TableauSession
     if (spec.path.invalid !== undefined) {
@@ -231,26 +236,36 @@ export const raw = <const Tags extends DeclaredErrorTag = never>(
     const body = toBody(spec.body)
     const siteScoped = (spec.scope ?? "site") === "site"
     const query = Transport.encodeQuery(spec.query ?? {})
+    const timeout = overrides.timeout ?? session.settings.timeout
 
     const attempt = (auth: SignedIn) => {
-      const url = Transport.joinUrl(session.server, [
+      const url = Transport.joinUrl(auth.server, [
         "api",
         session.apiVersion,
         ...(siteScoped ? ["sites", auth.siteId] : []),
         ...spec.path.segments
       ]) + query
+      const request: Transport.Request = {
+        operation: spec.operation,
+        method: spec.method,
+        url,
+        pathTemplate: templateOf(spec),
+        headers: { accept: "application/xml", ...spec.headers, "x-tableau-auth": Redacted.value(auth.token) },
+        body,
+        idempotent: spec.idempotent ?? spec.method !== "POST",
+        timeout,
+        // A shorter per-call timeout brings its deadline along unless one is set.
+        deadline: overrides.deadline ??
+          (overrides.timeout === undefined ? session.settings.deadline : undefined),
+        maxResponseBytes: session.settings.maxResponseBytes,
+        retry: overrides.retry ?? session.settings.retry
+      }
       return Effect.flatMap(Clock.currentTimeMillis, (started) =>
-        Transport.send(session.httpClient, {
-          operation: spec.operation,
-          method: spec.method,
-          url,
-          pathTemplate: templateOf(spec),
-          headers: { accept: "application/xml", ...spec.headers, "x-tableau-auth": Redacted.value(auth.token) },
-          body,
-          idempotent: spec.idempotent ?? spec.method !== "POST",
-          timeout: overrides.timeout ?? session.settings.timeout,
-          retry: overrides.retry ?? session.settings.retry
-        }).pipe(Effect.tap((response) => record(spec.method, url, started, response))))
+        Transport.exchange(
+          session.httpClient,
+          request,
+          (response) => Effect.zipRight(record(spec.method, url, started, response), read(request, response))
+        ))
     }
 
     const auth = yield* session.current
@@ -258,6 +273,9 @@ export const raw = <const Tags extends DeclaredErrorTag = never>(
       Effect.catchIf(
         (error) => error._tag === "Unauthorized" && error.code === "401002",
         () => Effect.flatMap(session.reauthenticate(auth), attempt)
+      ),
+      Effect.catchAll((error) =>
+        Effect.flatMap(session.secrets, (secrets) => Effect.fail(Transport.redactError(error, secrets)))
       )
     )
   }).pipe(
@@ -265,19 +283,51 @@ export const raw = <const Tags extends DeclaredErrorTag = never>(
     Transport.withSpan(spec.operation, spec.method, templateOf(spec), spec.spanAttributes)
   )
 
+/**
+ * Sends an authenticated request; succeeds with the (successful) response,
+ * body unread: the base of downloads, which read it with {@link body}. The
+ * per-request timeout covers the response headers.
+ */
+export const raw = <const Tags extends DeclaredErrorTag = never>(
+  spec: Spec<Tags>
+): Effect.Effect<HttpClientResponse.HttpClientResponse, ErrorOf<Tags>, TableauSession> =>
+  run(spec, (_, response) => Effect.succeed(response))
+
+/**
+ * A download's body as a Stream of bytes: fails with a `TransportError`
+ * when it breaks off or when no bytes arrive for the session's idle timeout.
+ */
+export const body = (
+  operation: string,
+  response: HttpClientResponse.HttpClientResponse
+): Stream.Stream<Uint8Array, TransportError, TableauSession> =>
+  Stream.unwrap(
+    Effect.map(
+      TableauSession,
+      (session) =>
+        Transport.bodyStream({ operation, idempotent: true }, response, session.settings.idleTimeout)
+    )
+  )
+
 const templateOf = (spec: Spec<DeclaredErrorTag>): string =>
   `/api/{v}${(spec.scope ?? "site") === "site" ? "/sites/{siteId}" : ""}/${spec.path.template}`
 
-/** One authenticated request, decoded. */
+/**
+ * One authenticated request, decoded. The per-request timeout covers the
+ * whole body, which may be at most the session's `maxResponseBytes`.
+ */
 export const call = <A, const Tags extends DeclaredErrorTag = never>(
   spec: Spec<Tags>,
   decoder: Decoder<A>
 ): Effect.Effect<A, ErrorOf<Tags>, TableauSession> =>
-  Effect.flatMap(raw(spec), (response) =>
-    Effect.flatMap(
-      Transport.readText(spec.operation, response),
-      (body) => decoder.decode(spec.operation, response.status, body)
-    ))
+  run(
+    spec,
+    (request, response) =>
+      Effect.flatMap(
+        Transport.readBody(request, response),
+        (text) => decoder.decode(spec.operation, response.status, text)
+      )
+  )
 
 const checkPageSize = (operation: string, pageSize: number | undefined) =>
   pageSize === undefined || (Number.isInteger(pageSize) && pageSize >= 1 && pageSize <= 1000)

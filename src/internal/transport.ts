@@ -1,35 +1,43 @@
 /**
  * The one place where effect-tableau talks HTTP.
  *
- * `send` takes a fully described request and returns the response once its
- * status is a success, after:
- * - the per-request timeout (time to response headers),
+ * `exchange` sends a fully described request and reads its answer, with:
+ * - the per-request timeout over the whole exchange (headers and the body
+ *   that is read), and a deadline over the call across retries (default
+ *   3 × the timeout); downloads get an idle timeout instead (`bodyStream`);
  * - the retry policy (capped exponential backoff with jitter, `Retry-After`
  *   honoured; idempotent requests retry 429, 502, 503, 504 and connection
- *   failures; a POST retries only a 429 or a connection that never opened),
- * - mapping of failures to the typed errors of `Errors.ts`,
- * - a span named after the operation, with no token or secret in it.
+ *   failures; a POST retries only a 429 or a connection that never opened);
+ * - the redirect rule (`decideRedirect`): same-origin GETs only, and a
+ *   sign-in to the hosts the session allows; nothing else is followed;
+ * - a size limit on bodies read into memory (`readBody`);
+ * - mapping of failures to the typed errors of `Errors.ts`, with secrets
+ *   masked by name (`scrub`) and by value (`redactError`).
  *
  * `decodeXml` turns a response body into a typed value with a Schema,
  * reporting mismatches as `ResponseDecodeError`.
  *
  * Authentication (the token, re-sign-in on 401002) is layered on top in
- * `endpoint.ts`; sign-in itself uses `send` directly.
+ * `endpoint.ts`; sign-in itself uses `exchange` directly.
  *
  * @internal
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as Cause from "effect/Cause"
+import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
-import type * as Stream from "effect/Stream"
+import * as Stream from "effect/Stream"
 import type { CommonError, DeclaredError, DeclaredErrorTag, InvalidRequest, UnsupportedApiVersion } from "../Errors.ts"
 import {
   BadRequest,
@@ -37,7 +45,9 @@ import {
   Forbidden,
   NotFound,
   RateLimited,
+  RedirectRefused,
   ResponseDecodeError,
+  ResponseTooLarge,
   ServerError,
   SignInFailed,
   TransportError,
@@ -72,6 +82,21 @@ export const defaultRetryPolicy: RetryPolicy = {
   maxRetryAfter: Duration.seconds(60)
 }
 
+/** The default per-request timeout: one whole exchange, headers and body. */
+export const DEFAULT_TIMEOUT: Duration.Duration = Duration.seconds(30)
+
+/** The call's deadline across retries, as a multiple of the per-request timeout, when none is set. */
+export const DEFAULT_DEADLINE_FACTOR = 3
+
+/** The default largest body read into memory (decoded answers; downloads are streams): 32 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+
+/** How much of an error body is read to classify it; the rest is dropped. */
+const ERROR_BODY_BYTES = 64 * 1024
+
+/** Redirects followed in one exchange at most. */
+export const MAX_REDIRECTS = 5
+
 /** A request body. */
 export type Body =
   | { readonly _tag: "None" }
@@ -97,8 +122,15 @@ export interface Request {
   readonly body: Body
   /** Whether the request may be replayed after the server may have acted. */
   readonly idempotent: boolean
+  /** Time allowed for one attempt, from sending to the end of the body the caller reads. */
   readonly timeout: Duration.DurationInput
+  /** Time allowed for the whole call across retries (default {@link DEFAULT_DEADLINE_FACTOR} × `timeout`). */
+  readonly deadline?: Duration.DurationInput | undefined
   readonly retry: RetryPolicy | false
+  /** Largest body read into memory (default {@link DEFAULT_MAX_RESPONSE_BYTES}). */
+  readonly maxResponseBytes?: number | undefined
+  /** Hosts a sign-in may be redirected to (see {@link decideRedirect}). */
+  readonly redirectHosts?: ReadonlyArray<string> | undefined
   /** Extra span attributes (a page number, say). */
   readonly spanAttributes?: Readonly<Record<string, string | number | boolean>> | undefined
   /** Map 401xxx to `SignInFailed` rather than `Unauthorized` (sign-in calls). */
@@ -117,7 +149,7 @@ export type ApiError =
   | ServerError
 
 /** Everything `send` can fail with. */
-export type SendError = ApiError | TransportError | ResponseDecodeError
+export type SendError = ApiError | TransportError | RedirectRefused | ResponseTooLarge | ResponseDecodeError
 
 const errorSchema = Schema.Struct({
   tsResponse: Schema.Struct({
@@ -132,17 +164,68 @@ const decodeErrorBody = Schema.decodeUnknownEither(errorSchema)
 
 const textOf = (value: unknown): string => (typeof value === "string" ? value : "")
 
-/** Masks token- and secret-like values in text that may end up in an error. */
-export const scrub = (text: string): string =>
-  text
-    .replace(
-      /((?:token|secret|password|personalAccessTokenSecret|jwt)\s*=\s*)(["'])[^"']*\2/gi,
-      "$1$2<redacted>$2"
-    )
-    .replace(/(<(?:password|jwt|token)[^>]*>)[^<]*(<\/)/gi, "$1<redacted>$2")
+/** Names whose values are secret, in XML attributes, JSON members, query strings and headers. */
+const secretName = "(?:x-tableau-auth|token|secret|password|personalAccessTokenSecret|jwt|authorization)"
+const secretPatterns: ReadonlyArray<readonly [RegExp, string]> = [
+  // XML attributes and quoted assignments: token="...", password='...'
+  [new RegExp(`(${secretName}\\s*=\\s*)(["'])[^"']*\\2`, "gi"), "$1$2<redacted>$2"],
+  // JSON members: "token": "...", including escaped quotes inside the value
+  [new RegExp(`(["']${secretName}["']\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`, "gi"), "$1\"<redacted>\""],
+  // Elements: <password>...</password>, <token>...</token>
+  [/(<(?:password|jwt|token|secret)\b[^>]*>)[^<]*(<\/)/gi, "$1<redacted>$2"],
+  // Headers and query strings: X-Tableau-Auth: ..., token=...&
+  [new RegExp(`(${secretName}\\s*[:=]\\s*)(?!["'<])[^\\s&"'<>,;]+`, "gi"), "$1<redacted>"]
+]
 
-/** At most `max` characters of `text`, scrubbed. */
-export const excerpt = (text: string, max = 512): string => scrub(text.length > max ? `${text.slice(0, max)}…` : text)
+/** Masks token- and secret-like values (by name) in text that may end up in an error. */
+export const scrub = (text: string): string => {
+  let out = text
+  for (const [pattern, replacement] of secretPatterns) out = out.replace(pattern, replacement)
+  return out
+}
+
+/**
+ * Masks every occurrence of the given secret values (the session's token,
+ * password, personal access token secret, JWT), whatever the format around
+ * them, and then secret-like values by name.
+ */
+export const redactValues = (text: string, secrets: ReadonlyArray<string>): string => {
+  let out = text
+  for (const secret of secrets) {
+    // Very short values would mask ordinary text; Tableau's secrets are long.
+    if (secret.length >= 4 && out.includes(secret)) out = out.split(secret).join("<redacted>")
+  }
+  return scrub(out)
+}
+
+/**
+ * The same error with every string field passed through {@link redactValues}.
+ * Errors are immutable: a changed one is constructed anew.
+ */
+export const redactError = <E>(error: E, secrets: ReadonlyArray<string>): E => {
+  if (typeof error !== "object" || error === null || secrets.length === 0) return error
+  let changed = false
+  const fields: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(error)) {
+    if (key === "_tag") continue
+    if (typeof value === "string") {
+      const clean = redactValues(value, secrets)
+      if (clean !== value) changed = true
+      fields[key] = clean
+    } else {
+      fields[key] = value
+    }
+  }
+  if (!changed) return error
+  const Class = (error as { readonly constructor: new(fields: Record<string, unknown>) => E }).constructor
+  return new Class(fields)
+}
+
+/** At most `max` characters of `text`, scrubbed before it is cut (so no half secret survives the cut). */
+export const excerpt = (text: string, max = 512): string => {
+  const clean = scrub(text.length > max * 8 ? text.slice(0, max * 8) : text)
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean
+}
 
 /** Parses `Retry-After`: delta-seconds or an HTTP date. */
 export const parseRetryAfter = (value: string | undefined, now: number): Duration.Duration | undefined => {
@@ -181,6 +264,17 @@ const statusSummary = (status: number): string => {
   }
 }
 
+const htmlStart = /^\s*(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*(?:<!doctype\s+html|<html[\s>])/i
+
+/** When `body` is an HTML page, what to say about it: its title, and what that usually means. */
+export const describeHtml = (status: number, body: string): string | undefined => {
+  if (!htmlStart.test(body)) return undefined
+  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(body.slice(0, 16_384))?.[1]?.replace(/\s+/g, " ").trim()
+  return `an HTML page came back (HTTP ${status}${
+    title ? `, title "${title.slice(0, 120)}"` : ""
+  }) instead of Tableau's XML: usually a wrong server URL, a proxy or a sign-in portal in front of Tableau`
+}
+
 /**
  * Maps a failed answer to its typed error. Tableau's error code decides the
  * class where there is one (its first three digits are the HTTP status it
@@ -202,7 +296,7 @@ export const classify = (
     status,
     code,
     summary: scrub(textOf(error?.summary) || statusSummary(status)),
-    detail: scrub(textOf(error?.detail))
+    detail: scrub(textOf(error?.detail) || (error === undefined ? describeHtml(status, body) ?? "" : ""))
   }
   const family = /^\d{3}/.test(code) ? Number(code.slice(0, 3)) : status
   if (status === 429 || family === 429) return new RateLimited({ ...fields, retryAfter })
@@ -254,8 +348,13 @@ const apiFieldsOf = (e: ApiError) => ({
   detail: e.detail
 })
 
-/** Node and undici error codes that mean the request never left this machine. */
-const neverSent = /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|UND_ERR_CONNECT_TIMEOUT|ERR_INVALID_URL/
+/**
+ * Node, undici and fetch errors that mean the request never left this
+ * machine: nothing listens, no such host, no route, a URL or port fetch
+ * refuses to use.
+ */
+const neverSent =
+  /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|UND_ERR_CONNECT_TIMEOUT|ERR_INVALID_URL|bad port|are blocked|Invalid URL|unsupported scheme|Connection refused/i
 
 const causeCodes = (error: unknown, depth = 0): string => {
   if (depth > 4 || error === null || typeof error !== "object") return ""
@@ -272,10 +371,10 @@ const transportError = (request: Request, error: HttpClientError.HttpClientError
     operation: request.operation,
     reason: "Connection",
     description: scrub(
-      (error._tag === "RequestError" ? `${error.reason} error` : `${error.reason} error`) +
-        (codes.trim() ? `: ${codes.trim().split(/\s+/).slice(0, 6).join(" ")}` : "")
+      `${error.reason} error` + (codes.trim() ? `: ${codes.trim().split(/\s+/).slice(0, 6).join(" ")}` : "")
     ),
-    maybeApplied: !notSent
+    maybeApplied: !notSent,
+    idempotent: request.idempotent
   })
 }
 
@@ -337,41 +436,292 @@ const toHttpRequest = (request: Request): HttpClientRequest.HttpClientRequest =>
 /** Header names whose values never reach a span or a log. */
 const redactedHeaders = ["x-tableau-auth", "authorization", "cookie", "set-cookie"]
 
-/** One attempt: execute, time out, map a failed status to its error. */
-const attempt = (
+// ---------------------------------------------------------------------------
+// Redirects
+// ---------------------------------------------------------------------------
+
+/** What to do with a redirect. */
+export type RedirectDecision =
+  | { readonly _tag: "Follow"; readonly url: string; readonly method: Method }
+  | { readonly _tag: "Refuse"; readonly location: string; readonly reason: string }
+
+/** Whether `host` matches one of `patterns` (`tableau.example.com`, or `*.example.com` for any subdomain). */
+export const hostAllowed = (host: string, patterns: ReadonlyArray<string>): boolean => {
+  const h = host.toLowerCase()
+  return patterns.some((raw) => {
+    const p = raw.trim().toLowerCase()
+    if (p.startsWith("*.")) return h.endsWith(p.slice(1)) && h.length > p.length - 1
+    return h === p
+  })
+}
+
+const redirectStatuses = new Set([301, 302, 303, 307, 308])
+
+/**
+ * The redirect rule. Nothing is followed blindly:
+ * - a GET is followed (at most {@link MAX_REDIRECTS} times) when the target
+ *   has the same origin (scheme, host and port), with its headers;
+ * - a sign-in POST (301, 302, 307, 308; Tableau Cloud sends sign-ins to a
+ *   pod's host) is followed with the same method and body, to the same
+ *   origin or to a host in `redirectHosts`, never from https to http; so is
+ *   a GET that carries no token (server info before signing in);
+ * - everything else is refused: another origin never gets the token, the
+ *   credentials or a body; a POST, PUT or DELETE is never re-sent or turned
+ *   into a GET.
+ */
+export const decideRedirect = (
+  request: Request,
+  status: number,
+  location: string | undefined,
+  hops: number
+): RedirectDecision => {
+  if (status === 0) return { _tag: "Refuse", location: "", reason: "the HTTP client hid the redirect's target" }
+  if (location === undefined || location.trim() === "") {
+    return { _tag: "Refuse", location: "", reason: "the answer has no Location header" }
+  }
+  let target: URL
+  try {
+    target = new URL(location.trim(), request.url)
+  } catch {
+    return { _tag: "Refuse", location: location.slice(0, 200), reason: "its Location is not a URL" }
+  }
+  const from = new URL(request.url)
+  const shown = `${target.origin}${target.pathname}`
+  if (target.protocol !== "https:" && target.protocol !== "http:") {
+    return { _tag: "Refuse", location: shown, reason: "only http and https are followed" }
+  }
+  if (hops >= MAX_REDIRECTS) return { _tag: "Refuse", location: shown, reason: `more than ${MAX_REDIRECTS} redirects` }
+  if (!redirectStatuses.has(status)) return { _tag: "Refuse", location: shown, reason: `HTTP ${status} is not followed` }
+  const sameOrigin = target.origin === from.origin
+  if (request.signIn === true && request.method === "POST") {
+    if (status === 303) return { _tag: "Refuse", location: shown, reason: "a sign-in is never turned into a GET" }
+    if (request.body._tag === "Stream") return { _tag: "Refuse", location: shown, reason: "a streamed body is not re-sent" }
+    if (from.protocol === "https:" && target.protocol === "http:") {
+      return { _tag: "Refuse", location: shown, reason: "a sign-in is never sent from https to http" }
+    }
+    if (sameOrigin || hostAllowed(target.hostname, request.redirectHosts ?? [])) {
+      return { _tag: "Follow", url: target.href, method: "POST" }
+    }
+    return {
+      _tag: "Refuse",
+      location: shown,
+      reason:
+        `the credentials are only sent to ${from.origin}; to allow this host, add it to the session's signInRedirectHosts`
+    }
+  }
+  if (!sameOrigin) {
+    // A GET that carries no token (server info before sign-in) may go where a sign-in may.
+    const carriesToken = Object.keys(request.headers).some((name) => redactedHeaders.includes(name.toLowerCase()))
+    if (
+      request.method === "GET" && !carriesToken && hostAllowed(target.hostname, request.redirectHosts ?? []) &&
+      !(from.protocol === "https:" && target.protocol === "http:")
+    ) {
+      return { _tag: "Follow", url: target.href, method: "GET" }
+    }
+    return { _tag: "Refuse", location: shown, reason: `the token is only sent to ${from.origin}` }
+  }
+  if (request.method !== "GET") {
+    return {
+      _tag: "Refuse",
+      location: shown,
+      reason: `a ${request.method} is not re-sent to another address (nor turned into a GET)`
+    }
+  }
+  return { _tag: "Follow", url: target.href, method: "GET" }
+}
+
+/** Stops reading a body we do not want (a redirect's), releasing its connection. */
+const discard = (response: HttpClientResponse.HttpClientResponse): Effect.Effect<void> =>
+  Stream.runDrain(Stream.take(response.stream, 0)).pipe(Effect.ignore)
+
+/**
+ * `fetch` follows redirects by itself, to any origin, with our headers.
+ * Every request goes out with `redirect: "manual"`, so the rule above
+ * decides; `@effect/platform-node`'s clients never follow.
+ */
+const manualRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(
+    Effect.serviceOption(FetchHttpClient.RequestInit),
+    (init) =>
+      Effect.provideService(effect, FetchHttpClient.RequestInit, {
+        ...Option.getOrElse(init, () => ({})),
+        redirect: "manual"
+      })
+  )
+
+/** Executes a request, following redirects by {@link decideRedirect}; refuses the rest. */
+const executeFollowing = (
   client: HttpClient.HttpClient,
-  request: Request
-): Effect.Effect<HttpClientResponse.HttpClientResponse, SendError> =>
+  request: Request,
+  hops = 0
+): Effect.Effect<HttpClientResponse.HttpClientResponse, TransportError | RedirectRefused> =>
   client.execute(toHttpRequest(request)).pipe(
+    manualRedirects,
     Effect.mapError((error) => transportError(request, error)),
-    Effect.timeoutFail({
-      duration: request.timeout,
-      onTimeout: () =>
+    Effect.flatMap((response) => {
+      const status = response.status
+      if ((status >= 200 && status < 300) || status >= 400) return Effect.succeed(response)
+      if (status >= 100 && status < 200) {
+        return Effect.zipRight(
+          discard(response),
+          Effect.fail(
+            new RedirectRefused({
+              operation: request.operation,
+              status,
+              location: "",
+              reason: "an informational status is not an answer"
+            })
+          )
+        )
+      }
+      const decision = decideRedirect(request, response.status, response.headers["location"], hops)
+      return Effect.zipRight(
+        discard(response),
+        decision._tag === "Follow"
+          ? executeFollowing(client, {
+            ...request,
+            url: decision.url,
+            method: decision.method,
+            body: decision.method === "GET" ? noBody : request.body
+          }, hops + 1)
+          : Effect.fail(
+            new RedirectRefused({
+              operation: request.operation,
+              status: response.status,
+              location: scrub(decision.location),
+              reason: decision.reason
+            })
+          )
+      )
+    })
+  )
+
+// ---------------------------------------------------------------------------
+// Bodies
+// ---------------------------------------------------------------------------
+
+/**
+ * A response's bytes; a response without a body (204, say) is an empty
+ * stream, not a failure.
+ */
+const bytesOf = (
+  response: HttpClientResponse.HttpClientResponse,
+  request: Pick<Request, "operation" | "idempotent">
+): Stream.Stream<Uint8Array, TransportError> =>
+  response.stream.pipe(
+    Stream.catchAll((error) => error.reason === "EmptyBody" ? Stream.empty : Stream.fail(brokenBody(request)(error)))
+  )
+
+const brokenBody = (request: Pick<Request, "operation" | "idempotent">) => (error: HttpClientError.ResponseError) =>
+  new TransportError({
+    operation: request.operation,
+    reason: "Connection",
+    description: scrub(`the response body broke off: ${error.reason}`),
+    maybeApplied: true,
+    idempotent: request.idempotent
+  })
+
+interface Collected {
+  readonly decoder: TextDecoder
+  text: string
+  size: number
+}
+
+const collect = (
+  response: HttpClientResponse.HttpClientResponse,
+  request: Pick<Request, "operation" | "idempotent">,
+  limit: number
+): Effect.Effect<Collected, TransportError> =>
+  bytesOf(response, request).pipe(
+    Stream.runFoldWhile(
+      { decoder: new TextDecoder(), text: "", size: 0 } as Collected,
+      (acc) => acc.size <= limit,
+      (acc, chunk) => {
+        acc.size += chunk.byteLength
+        if (acc.size <= limit) acc.text += acc.decoder.decode(chunk, { stream: true })
+        return acc
+      }
+    ),
+    Effect.map((acc) => {
+      if (acc.size <= limit) acc.text += acc.decoder.decode()
+      return acc
+    })
+  )
+
+/**
+ * Reads a whole body as text, counting bytes as they arrive (after any
+ * decompression): past `maxResponseBytes` reading stops with
+ * `ResponseTooLarge`; a body that breaks off is a `TransportError`.
+ */
+export const readBody = (
+  request: Pick<Request, "operation" | "idempotent" | "maxResponseBytes">,
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<string, TransportError | ResponseTooLarge> => {
+  const limit = request.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES
+  return Effect.flatMap(collect(response, request, limit), (acc) =>
+    acc.size > limit
+      ? Effect.fail(new ResponseTooLarge({ operation: request.operation, status: response.status, limit }))
+      : Effect.succeed(acc.text))
+}
+
+/** Reads the first {@link ERROR_BODY_BYTES} of an error body (enough to classify it); drops the rest. */
+const readErrorBody = (request: Request, response: HttpClientResponse.HttpClientResponse) =>
+  Effect.map(collect(response, request, ERROR_BODY_BYTES), (acc) => acc.text)
+
+/**
+ * A download's body as a Stream of bytes, read as it arrives. Fails with a
+ * `TransportError` when it breaks off, or when no bytes arrive for
+ * `idleTimeout` (a stalled server).
+ */
+export const bodyStream = (
+  request: Pick<Request, "operation" | "idempotent">,
+  response: HttpClientResponse.HttpClientResponse,
+  idleTimeout: Duration.DurationInput
+): Stream.Stream<Uint8Array, TransportError> =>
+  bytesOf(response, request).pipe(
+    Stream.timeoutFail(
+      () =>
         new TransportError({
           operation: request.operation,
           reason: "Timeout",
-          description: `no response within ${Duration.format(request.timeout)}`,
-          maybeApplied: true
-        })
-    }),
-    Effect.flatMap((response) => {
+          description: `the download stalled: no bytes for ${Duration.format(idleTimeout)}`,
+          maybeApplied: true,
+          idempotent: request.idempotent
+        }),
+      idleTimeout
+    )
+  )
+
+// ---------------------------------------------------------------------------
+// Exchanges
+// ---------------------------------------------------------------------------
+
+/**
+ * One attempt: execute (following redirects by the rule), map a failed
+ * status to its error (reading at most 64 KiB of its body), then `read` the
+ * successful response. The per-request timeout covers all of it.
+ */
+const attempt = <A>(
+  client: HttpClient.HttpClient,
+  request: Request,
+  read: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, SendError>
+): Effect.Effect<A, SendError> =>
+  executeFollowing(client, request).pipe(
+    Effect.flatMap((response): Effect.Effect<HttpClientResponse.HttpClientResponse, SendError> => {
       if (response.status < 400) return Effect.succeed(response)
-      return response.text.pipe(
+      return readErrorBody(request, response).pipe(
         Effect.orElseSucceed(() => ""),
         Effect.flatMap((body) =>
-          Effect.clockWith((clock) => clock.currentTimeMillis).pipe(
-            Effect.flatMap((now) =>
-              Effect.fail(
-                classify(
-                  request.operation,
-                  response.status,
-                  body,
-                  parseRetryAfter(response.headers["retry-after"], now),
-                  request.signIn === true
-                )
+          Effect.flatMap(Clock.currentTimeMillis, (now) =>
+            Effect.fail(
+              classify(
+                request.operation,
+                response.status,
+                body,
+                parseRetryAfter(response.headers["retry-after"], now),
+                request.signIn === true
               )
-            )
-          )
+            ))
         )
       )
     }),
@@ -379,21 +729,98 @@ const attempt = (
     Effect.tapError((error) =>
       "status" in error ? Effect.annotateCurrentSpan("http.response.status_code", error.status) : Effect.void
     ),
+    Effect.flatMap(read),
+    // Bounded even inside an uninterruptible region (a finalizer, say).
+    Effect.interruptible,
+    Effect.timeoutFail({
+      duration: request.timeout,
+      onTimeout: () =>
+        new TransportError({
+          operation: request.operation,
+          reason: "Timeout",
+          description: `no complete response within ${Duration.format(request.timeout)}`,
+          maybeApplied: true,
+          idempotent: request.idempotent
+        })
+    }),
     Effect.locally(Headers.currentRedactedNames, redactedHeaders)
   )
 
+/** The deadline of a request: its own, or {@link DEFAULT_DEADLINE_FACTOR} × its timeout. */
+export const deadlineOf = (request: Pick<Request, "timeout" | "deadline">): Duration.Duration =>
+  request.deadline !== undefined
+    ? Duration.decode(request.deadline)
+    : Duration.times(Duration.decode(request.timeout), DEFAULT_DEADLINE_FACTOR)
+
 /**
- * Sends a request with timeout, retries and error mapping, inside a span.
- * Succeeds with the response (status below 400), whose body is unread.
+ * Sends a request and reads its answer with `read`, with the per-request
+ * timeout on each attempt, the retry policy between attempts, and the
+ * deadline over all of them. A `TransportError` says how many attempts were
+ * made. When the deadline passes during a backoff, the last attempt's error
+ * is the answer; a `Retry-After` longer than what is left of the deadline
+ * is not waited for.
+ */
+export const exchange = <A>(
+  client: HttpClient.HttpClient,
+  request: Request,
+  read: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, SendError>
+): Effect.Effect<A, SendError> =>
+  Effect.gen(function*() {
+    const deadline = deadlineOf(request)
+    const startedAt = yield* Clock.currentTimeMillis
+    const endsAt = startedAt + Duration.toMillis(deadline)
+    let attempts = 0
+    let last: SendError | undefined
+    const once = Effect.suspend(() => {
+      attempts++
+      last = undefined
+      return attempt(client, request, read)
+    }).pipe(Effect.tapError((error) => Effect.sync(() => (last = error))))
+    const retried = request.retry === false ? once : Effect.retry(
+      once,
+      retrySchedule(request.retry, request.idempotent).pipe(
+        Schedule.checkEffect((error: SendError) =>
+          Effect.map(Clock.currentTimeMillis, (now) =>
+            !(error._tag === "RateLimited" && error.retryAfter !== undefined &&
+              now + Duration.toMillis(error.retryAfter) > endsAt)
+          )
+        )
+      )
+    )
+    return yield* Effect.interruptible(retried).pipe(
+      Effect.timeoutFailCause({
+        duration: deadline,
+        onTimeout: () =>
+          last !== undefined
+            ? Cause.fail(last)
+            : Cause.fail(
+              new TransportError({
+                operation: request.operation,
+                reason: "Timeout",
+                description: `no complete response within the call's deadline of ${Duration.format(deadline)}`,
+                maybeApplied: true,
+                idempotent: request.idempotent
+              })
+            )
+      }),
+      Effect.mapError((error) =>
+        error instanceof TransportError && attempts > 1 && error.attempts !== attempts
+          ? new TransportError({ ...error, attempts })
+          : error
+      )
+    )
+  })
+
+/**
+ * Sends a request with timeout, retries, redirects and error mapping.
+ * Succeeds with the response (status 2xx), whose body is unread: the
+ * per-request timeout covers the headers only, so read the body with
+ * {@link bodyStream} (idle timeout) or use {@link exchange}.
  */
 export const send = (
   client: HttpClient.HttpClient,
   request: Request
-): Effect.Effect<HttpClientResponse.HttpClientResponse, SendError> => {
-  const once = attempt(client, request)
-  const retried = request.retry === false ? once : Effect.retry(once, retrySchedule(request.retry, request.idempotent))
-  return retried
-}
+): Effect.Effect<HttpClientResponse.HttpClientResponse, SendError> => exchange(client, request, Effect.succeed)
 
 /** Wraps an operation in its span: `Tableau.<operation>` with method and path template. */
 export const withSpan = (
@@ -416,7 +843,7 @@ export const withSpan = (
 /**
  * Decodes a response body with a schema of the whole `tsResponse`
  * document. Non-XML, refused and mismatching bodies become
- * `ResponseDecodeError`.
+ * `ResponseDecodeError`; an HTML page is named as such.
  */
 export const decodeXml = <A, I>(
   operation: string,
@@ -427,7 +854,13 @@ export const decodeXml = <A, I>(
   const parsed = Xml.parse(body)
   if (parsed instanceof Xml.XmlRefused) {
     return Effect.fail(
-      new ResponseDecodeError({ operation, status, path: "", issue: parsed.reason, excerpt: excerpt(body) })
+      new ResponseDecodeError({
+        operation,
+        status,
+        path: "",
+        issue: describeHtml(status, body) ?? parsed.reason,
+        excerpt: excerpt(body)
+      })
     )
   }
   return Schema.decodeUnknown(schema)(parsed).pipe(
@@ -444,21 +877,11 @@ export const decodeXml = <A, I>(
   )
 }
 
-/** Reads a response body as text, mapping a broken body to `TransportError`. */
+/** Reads a response body as text (within the default size limit), mapping a broken body to `TransportError`. */
 export const readText = (
   operation: string,
   response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<string, TransportError> =>
-  response.text.pipe(
-    Effect.mapError((error) =>
-      new TransportError({
-        operation,
-        reason: "Connection",
-        description: scrub(`the response body broke off: ${error.reason}`),
-        maybeApplied: true
-      })
-    )
-  )
+): Effect.Effect<string, TransportError | ResponseTooLarge> => readBody({ operation, idempotent: true }, response)
 
 /** Joins a base URL and path segments, percent-encoding each segment. */
 export const joinUrl = (server: string, segments: ReadonlyArray<string>): string =>
