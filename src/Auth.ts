@@ -14,7 +14,6 @@ import * as Effect from "effect/Effect"
 import type * as Scope from "effect/Scope"
 import type { Credentials } from "./Credentials.ts"
 import * as SignIn from "./internal/signin.ts"
-import * as Transport from "./internal/transport.ts"
 import * as Session from "./TableauSession.ts"
 
 /** What a sign-in returns: the token (redacted when printed), site and user. */
@@ -40,15 +39,18 @@ export const signIn = (options: {
   readonly apiVersion: string
   readonly credentials: Credentials
   readonly site?: string | undefined
+  /** Time allowed for each request, headers and body (default 30 s). */
   readonly timeout?: Duration.DurationInput | undefined
+  /** Hosts the sign-in may be redirected to; see `TableauSession.Options`. */
+  readonly signInRedirectHosts?: ReadonlyArray<string> | undefined
 }): Effect.Effect<Credentialed, Session.SignInError, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function*() {
     const client = yield* HttpClient.HttpClient
-    const server = options.server.replace(/\/+$/, "")
-    const settings = { timeout: options.timeout ?? Duration.seconds(30), retry: Transport.defaultRetryPolicy }
-    return yield* Effect.acquireRelease(
+    const server = yield* SignIn.validServer(options.server)
+    const settings = yield* SignIn.settingsOf(options, server)
+    return yield* SignIn.acquireInterruptible(
       SignIn.signIn(client, server, options.apiVersion, options.credentials, options.site ?? "", settings),
-      (c) => SignIn.signOut(client, server, options.apiVersion, c.token, settings).pipe(Effect.ignore)
+      (c) => SignIn.signOut(client, c.server, options.apiVersion, c.token, settings).pipe(Effect.ignore)
     )
   })
 

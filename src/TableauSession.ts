@@ -35,12 +35,12 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as SynchronizedRef from "effect/SynchronizedRef"
 import * as Credentials from "./Credentials.ts"
-import type { CommonError, SignInFailed } from "./Errors.ts"
+import { type CommonError, InvalidRequest, type SignInFailed } from "./Errors.ts"
 import type { SiteId, UserId } from "./Ids.ts"
 import * as SignIn from "./internal/signin.ts"
 import * as Transport from "./internal/transport.ts"
@@ -63,12 +63,32 @@ export interface Options {
   readonly credentials: Credentials.Credentials
   /** REST API version such as `"3.21"`, or `"auto"` (the default) to use the server's. */
   readonly apiVersion?: string | undefined
-  /** Time allowed for each request until its response headers arrive (default 30 s). */
+  /** Time allowed for each request: the whole exchange, response headers and body (default 30 s). */
   readonly timeout?: Duration.DurationInput | undefined
+  /** Time allowed for one call across all its retries (default 3 × `timeout`: 90 s). */
+  readonly deadline?: Duration.DurationInput | undefined
+  /** Longest pause between a download's bytes before it fails (default `timeout`: 30 s). */
+  readonly idleTimeout?: Duration.DurationInput | undefined
+  /**
+   * Largest answer read into memory, in bytes, counted after decompression
+   * (default 32 MiB); downloads are Streams and have no such limit.
+   */
+  readonly maxResponseBytes?: number | undefined
   /** Retry policy, or `false` for none (default {@link defaultRetryPolicy}). */
   readonly retry?: RetryPolicy | false | undefined
   /** Pages fetched at the same time by `list` streams (default 4). */
   readonly pageConcurrency?: number | undefined
+  /**
+   * Hosts a sign-in may be redirected to, besides the server's own origin:
+   * names such as `"pod1.tableau.example.com"`, or `"*.tableau.example.com"`
+   * for any host under it. The sign-in POST is re-sent there (never turned
+   * into a GET, never from https to http), and the session then works with
+   * that host. Default: for Tableau Cloud (a server under
+   * `online.tableau.com`), `*.online.tableau.com`, where Tableau Cloud sends
+   * sign-ins to the site's pod; otherwise none. No other redirect ever takes
+   * the token, the credentials or a body to another origin.
+   */
+  readonly signInRedirectHosts?: ReadonlyArray<string> | undefined
 }
 
 /** Who and where the session is signed in. */
@@ -80,6 +100,8 @@ export interface SignedIn {
   readonly token: Redacted.Redacted<string>
   /** Increases with every fresh sign-in or site switch. */
   readonly generation: number
+  /** The base URL the session works with: `server`, or the host a sign-in was redirected to. */
+  readonly server: string
 }
 
 /** Settings applied to every call of a session. */
@@ -101,6 +123,8 @@ export interface Service {
   readonly httpClient: HttpClient.HttpClient
   /** The current sign-in. */
   readonly current: Effect.Effect<SignedIn>
+  /** The secret values of the session (its token and credentials), masked in every error it reports. */
+  readonly secrets: Effect.Effect<ReadonlyArray<string>>
   /** Signs in again, once for all callers that saw `stale` fail with 401002. */
   readonly reauthenticate: (stale: SignedIn) => Effect.Effect<SignedIn, SignInError>
   /** Switches the session to another site (`POST /api/{v}/auth/switchSite`). */
@@ -117,17 +141,37 @@ const TableauSessionBase: Context.TagClass<TableauSession, "effect-tableau/Table
  */
 export class TableauSession extends TableauSessionBase {}
 
-const DEFAULT_TIMEOUT = Duration.seconds(30)
 /** The API version servers before 10.1 (no `serverinfo`) are addressed with. */
 const FALLBACK_API_VERSION = "2.3"
 /** The version `serverinfo` is read with when the version is "auto". */
 const SERVERINFO_API_VERSION = "2.4"
 
+/** The session's settings from its options, checked. */
+const settingsOf = (options: Options, server: string): Effect.Effect<Settings, InvalidRequest> =>
+  Effect.gen(function*() {
+    const request = yield* SignIn.settingsOf(options, server)
+    const pageConcurrency = options.pageConcurrency ?? 4
+    if (!Number.isInteger(pageConcurrency) || pageConcurrency < 1) {
+      return yield* new InvalidRequest({
+        operation: "TableauSession.make",
+        reason: `pageConcurrency must be a whole number of at least 1, got ${pageConcurrency}`
+      })
+    }
+    return { ...request, pageConcurrency }
+  })
+
 /**
  * Signs in and builds the session; signs out when the scope closes.
  * REST: `GET /api/2.4/serverinfo` (when `apiVersion` is "auto"),
  * `POST /api/{v}/auth/signin`, and `POST /api/{v}/auth/signout` on close.
- * Fails with `SignInFailed` for refused credentials or an unknown site.
+ * Fails with `SignInFailed` for refused credentials or an unknown site,
+ * `InvalidRequest` for a server URL without `https://` or an unusable
+ * setting (nothing is sent then), `RedirectRefused` when the server sends
+ * the sign-in to a host that is not allowed.
+ *
+ * Sign-in is interruptible and bounded by the timeout and deadline; the
+ * sign-out when the scope closes takes at most 10 s (or the timeout, if
+ * shorter) and never fails the program.
  *
  * @example
  * ```ts
@@ -139,52 +183,58 @@ export const make = (
 ): Effect.Effect<TableauSession["Type"], SignInError, HttpClient.HttpClient | Scope.Scope> =>
   Effect.gen(function*() {
     const httpClient = yield* HttpClient.HttpClient
-    const server = options.server.replace(/\/+$/, "")
-    const settings: Settings = {
-      timeout: options.timeout ?? DEFAULT_TIMEOUT,
-      retry: options.retry ?? defaultRetryPolicy,
-      pageConcurrency: Math.max(1, options.pageConcurrency ?? 4)
-    }
+    const configured = yield* SignIn.validServer(options.server)
+    const settings = yield* settingsOf(options, configured)
     const requested = options.apiVersion ?? "auto"
     const apiVersion = requested === "auto"
-      ? yield* SignIn.serverInfo(httpClient, server, SERVERINFO_API_VERSION, settings).pipe(
+      ? yield* SignIn.serverInfo(httpClient, configured, SERVERINFO_API_VERSION, settings).pipe(
         Effect.map((info) => info.restApiVersion),
         Effect.catchTag("NotFound", () => Effect.succeed(FALLBACK_API_VERSION))
       )
       : requested
+    const credentialSecrets = SignIn.secretsOf(options.credentials)
 
-    const signInTo = (contentUrl: string, generation: number) =>
+    const signInTo = (server: string, contentUrl: string, generation: number) =>
       SignIn.signIn(httpClient, server, apiVersion, options.credentials, contentUrl, settings).pipe(
         Effect.map((c): SignedIn => ({ ...c, generation }))
       )
 
-    const state = yield* Effect.acquireRelease(
-      signInTo(options.site ?? "", 0).pipe(Effect.flatMap(SynchronizedRef.make)),
+    // The first sign-in may land on another host (a Tableau Cloud pod): the
+    // session then works there.
+    const state = yield* SignIn.acquireInterruptible(
+      signInTo(configured, options.site ?? "", 0).pipe(Effect.flatMap(SynchronizedRef.make)),
       (ref) =>
         SynchronizedRef.get(ref).pipe(
-          Effect.flatMap((current) => SignIn.signOut(httpClient, server, apiVersion, current.token, settings)),
-          Effect.timeout(Duration.seconds(10)),
+          Effect.flatMap((current) => SignIn.signOut(httpClient, current.server, apiVersion, current.token, settings)),
           Effect.ignore
         )
     )
+    const server = (yield* SynchronizedRef.get(state)).server
 
     const reauthenticate = (stale: SignedIn) =>
       SynchronizedRef.updateAndGetEffect(state, (current) =>
         current.generation !== stale.generation
           ? Effect.succeed(current)
-          : signInTo(current.siteContentUrl, current.generation + 1).pipe(
+          : signInTo(current.server, current.siteContentUrl, current.generation + 1).pipe(
             Effect.map((fresh) => (fresh.userId === "" ? { ...fresh, userId: current.userId } : fresh))
           ))
 
     const switchSite = (contentUrl: string) =>
       SynchronizedRef.updateAndGetEffect(state, (current) =>
-        SignIn.switchSite(httpClient, server, apiVersion, current.token, contentUrl, settings).pipe(
-          Effect.map((c): SignedIn => ({
-            ...c,
-            userId: c.userId === "" ? current.userId : c.userId,
-            generation: current.generation + 1
-          }))
-        ))
+        SignIn.switchSite(httpClient, current.server, apiVersion, current.token, contentUrl, settings, credentialSecrets)
+          .pipe(
+            Effect.map((c): SignedIn => ({
+              ...c,
+              server: current.server,
+              userId: c.userId === "" ? current.userId : c.userId,
+              generation: current.generation + 1
+            }))
+          ))
+
+    const secrets = Effect.map(
+      SynchronizedRef.get(state),
+      (current): ReadonlyArray<string> => [Redacted.value(current.token), ...credentialSecrets]
+    )
 
     return TableauSession.of({
       server,
@@ -192,6 +242,7 @@ export const make = (
       settings,
       httpClient,
       current: SynchronizedRef.get(state),
+      secrets,
       reauthenticate,
       switchSite
     })
@@ -281,6 +332,7 @@ export const switchSite = (contentUrl: string): Effect.Effect<SignedIn, SignInEr
 /** Per-call overrides of the session's settings (see {@link CallSettings}). */
 export interface CallOverrides {
   readonly timeout?: Duration.DurationInput | undefined
+  readonly deadline?: Duration.DurationInput | undefined
   readonly retry?: RetryPolicy | false | undefined
 }
 
