@@ -73,7 +73,21 @@ export const make = (options?: Server.FakeOptions): Effect.Effect<Server.FakeSer
 /** A `fetch` that answers from the fake in memory; a reset is a failed fetch, as with a real socket. */
 export const fetchFor = (fake: Server.FakeServer): typeof globalThis.fetch =>
   (async (input: RequestInfo | URL, init?: RequestInit) => {
-    const result = await fake.handle(new Request(input, init))
+    // The caller's signal aborts the request only while the fake works on it:
+    // Node keeps in-memory responses alive when their request's signal is
+    // aborted after they completed (which HTTP clients do to release a
+    // connection), about a page per request.
+    const controller = new AbortController()
+    const outer = init?.signal ?? undefined
+    const forward = () => controller.abort(outer?.reason)
+    if (outer?.aborted === true) forward()
+    outer?.addEventListener("abort", forward, { once: true })
+    let result: Response | typeof Server.RESET
+    try {
+      result = await fake.handle(new Request(input, { ...init, signal: controller.signal }))
+    } finally {
+      outer?.removeEventListener("abort", forward)
+    }
     if (result === Server.RESET) {
       throw new TypeError("fetch failed", {
         cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" })
