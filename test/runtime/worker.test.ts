@@ -51,9 +51,11 @@ describe("runtime: Cloudflare workerd", () => {
     expect(bundle.inputs.filter((input) => input.startsWith("node:") || input.includes("/fake/"))).toEqual([])
   })
 
-  it("stays within the bundle budget: 120 KB minified + gzipped", () => {
+  // 125 KB since the hostile-server hardening (redirect rule, time bounds, size
+  // cap, secret masking by value): it added 3.0 KB gzipped to a 118.7 KB bundle.
+  it("stays within the bundle budget: 125 KB minified + gzipped", () => {
     // Measured in full by `npm run bench:budgets`; see docs/runtime.md.
-    expect(gzipSync(bundle.code, { level: 9 }).length).toBeLessThanOrEqual(120_000)
+    expect(gzipSync(bundle.code, { level: 9 }).length).toBeLessThanOrEqual(125_000)
   })
 
   it("signs in, lists every site (two pages) and answers JSON", async () => {
