@@ -268,6 +268,43 @@ export class ResponseTooLarge extends ResponseTooLargeBase {
   }
 }
 
+const pagingInconsistentFields = {
+  operation: Schema.String,
+  /** The page whose answer did not fit what the pages before it said. */
+  pageNumber: Schema.Number,
+  /**
+   * What was wrong: `PageNumberIgnored` (the page echoed another number),
+   * `PageSizeMismatch` (another page size, or more items than it), `InvalidTotal`
+   * (a negative or missing total), `BeyondTotal` (items past `totalAvailable`),
+   * `RepeatedPage` (the same items as an earlier page), `DuplicateItem` (an item
+   * twice while the collection did not change). Open for future kinds.
+   */
+  kind: Schema.String,
+  /** The figures, in words. */
+  detail: Schema.String
+}
+
+const PagingInconsistentBase: TaggedErrorOf<
+  PagingInconsistent,
+  "PagingInconsistent",
+  typeof pagingInconsistentFields
+> = Schema.TaggedError<PagingInconsistent>("effect-tableau/PagingInconsistent")(
+  "PagingInconsistent",
+  pagingInconsistentFields
+)
+
+/**
+ * The pages of a collection contradicted each other or themselves, so
+ * continuing would lose or repeat items silently. The items emitted before
+ * it are correct and distinct; the stream ends here. See
+ * docs/reliability.md for what each kind means and which are recovered.
+ */
+export class PagingInconsistent extends PagingInconsistentBase {
+  override get message(): string {
+    return `${this.operation}: paging stopped at page ${this.pageNumber} (${this.kind}): ${this.detail}`
+  }
+}
+
 const responseDecodeErrorFields = {
   operation: Schema.String,
   status: Schema.Number,
@@ -443,6 +480,7 @@ export type CommonError =
   | RedirectRefused
   | ResponseTooLarge
   | ResponseDecodeError
+  | PagingInconsistent
   | InvalidRequest
 
 /** Every failure effect-tableau can report. */

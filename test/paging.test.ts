@@ -39,7 +39,7 @@ describe("paging stream", () => {
   it.effect("reads page 1, then the remaining pages, in order", () =>
     Effect.gen(function*() {
       const { fetchPage, requested } = source(range(95))
-      const all = yield* collect(Paging.stream(fetchPage, { pageSize: 10, concurrency: 4 }))
+      const all = yield* collect(Paging.stream(fetchPage, { operation: "test", pageSize: 10, concurrency: 4 }))
       expect(all).toEqual(range(95))
       expect(requested[0]).toBe(1)
       expect([...requested].sort((a, b) => a - b)).toEqual(range(10).map((i) => i + 1))
@@ -50,7 +50,7 @@ describe("paging stream", () => {
       const { fetchPage } = source(range(50), (n, items) => {
         if (n === 1) items.splice(30, 20) // 20 items deleted after page 1 told the total
       })
-      const all = yield* collect(Paging.stream(fetchPage, { pageSize: 10, concurrency: 1 }))
+      const all = yield* collect(Paging.stream(fetchPage, { operation: "test", pageSize: 10, concurrency: 1 }))
       expect(all).toEqual(range(30))
     }))
 
@@ -59,7 +59,7 @@ describe("paging stream", () => {
       const { fetchPage, requested } = source(range(20), (n, items) => {
         if (n === 2) items.push(...range(15).map((i) => 20 + i))
       })
-      const all = yield* collect(Paging.stream(fetchPage, { pageSize: 10, concurrency: 1 }))
+      const all = yield* collect(Paging.stream(fetchPage, { operation: "test", pageSize: 10, concurrency: 1 }))
       expect(all).toEqual(range(35))
       expect(requested).toEqual([1, 2, 3, 4])
     }))
@@ -67,7 +67,7 @@ describe("paging stream", () => {
   it.effect("a response without pagination is the whole collection", () =>
     Effect.gen(function*() {
       const { fetchPage, requested } = source(range(10), undefined, false)
-      const all = yield* collect(Paging.stream(fetchPage, { pageSize: 10, concurrency: 4 }))
+      const all = yield* collect(Paging.stream(fetchPage, { operation: "test", pageSize: 10, concurrency: 4 }))
       expect(all).toEqual(range(10))
       expect(requested).toEqual([1])
     }))
@@ -75,7 +75,7 @@ describe("paging stream", () => {
   it.effect("an empty collection is one request and no items", () =>
     Effect.gen(function*() {
       const { fetchPage, requested } = source([])
-      expect(yield* collect(Paging.stream(fetchPage, { pageSize: 10, concurrency: 4 }))).toEqual([])
+      expect(yield* collect(Paging.stream(fetchPage, { operation: "test", pageSize: 10, concurrency: 4 }))).toEqual([])
       expect(requested).toEqual([1])
     }))
 
@@ -91,7 +91,7 @@ describe("paging stream", () => {
           inFlight--
           return { items: range(10).map((i) => (n - 1) * 10 + i), pagination: new Pagination({ pageNumber: n, pageSize: 10, totalAvailable: 200 }) }
         })
-      const all = yield* collect(Paging.stream(fetchPage, { pageSize: 10, concurrency: 3 }))
+      const all = yield* collect(Paging.stream(fetchPage, { operation: "test", pageSize: 10, concurrency: 3 }))
       expect(all).toEqual(range(200))
       expect(peak).toBe(3)
     }))
@@ -99,7 +99,7 @@ describe("paging stream", () => {
   it.effect("stops fetching when the consumer takes only what it needs", () =>
     Effect.gen(function*() {
       const { fetchPage, requested } = source(range(1000))
-      const first = yield* collect(Stream.take(Paging.stream(fetchPage, { pageSize: 10, concurrency: 2 }), 15))
+      const first = yield* collect(Stream.take(Paging.stream(fetchPage, { operation: "test", pageSize: 10, concurrency: 2 }), 15))
       expect(first).toEqual(range(15))
       expect(requested.length).toBeLessThanOrEqual(4)
     }))

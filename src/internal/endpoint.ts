@@ -356,7 +356,8 @@ export const page = <A, const Tags extends DeclaredErrorTag = never>(
 export const stream = <A, const Tags extends DeclaredErrorTag = never>(
   spec: Spec<Tags>,
   decoder: Decoder<Page<A>>,
-  options?: StreamOptions
+  options?: StreamOptions,
+  identify?: (item: A) => string | undefined
 ): Stream.Stream<A, ErrorOf<Tags>, TableauSession> =>
   Stream.unwrap(
     Effect.gen(function*() {
@@ -364,9 +365,18 @@ export const stream = <A, const Tags extends DeclaredErrorTag = never>(
       yield* checkPageSize(spec.operation, options?.pageSize)
       const pageSize = options?.pageSize ?? 100
       const { concurrency: _, ...listOptions } = options ?? {}
+      const concurrency = options?.concurrency ?? session.settings.pageConcurrency
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16) {
+        return yield* Effect.fail(
+          new InvalidRequest({
+            operation: spec.operation,
+            reason: `concurrency must be a whole number from 1 to 16, got ${concurrency}`
+          })
+        )
+      }
       return Paging.stream(
         (pageNumber) => page(spec, decoder, { ...listOptions, pageSize, pageNumber }),
-        { pageSize, concurrency: Math.max(1, options?.concurrency ?? session.settings.pageConcurrency) }
+        { operation: spec.operation, pageSize, concurrency, identify }
       )
     })
   )

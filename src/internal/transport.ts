@@ -324,7 +324,7 @@ export const classify = (
  */
 export const narrow = <const Tags extends DeclaredErrorTag>(declared: ReadonlyArray<Tags>) =>
 <A, R>(
-  effect: Effect.Effect<A, SendError | InvalidRequest | UnsupportedApiVersion, R>
+  effect: Effect.Effect<A, SendError | CommonError | InvalidRequest | UnsupportedApiVersion, R>
 ): Effect.Effect<A, CommonError | DeclaredError<Tags>, R> =>
   Effect.mapError(effect, (error) => {
     const allowed = (declared as ReadonlyArray<string>).includes(error._tag)
