@@ -15,7 +15,7 @@ import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import { Credentials, Ids, Sites, TableauSession, Views } from "../../mod.ts"
+import { Credentials, Ids, Sites, TableauSession, Users, Views } from "../../mod.ts"
 import * as FakeTableau from "../../src/testing.ts"
 import { expectEqual } from "./scenarios.ts"
 
@@ -493,6 +493,38 @@ export const badServerUrl = (client: Client) =>
     expectEqual("bad port", [tagOf(portError), field(portError, "maybeApplied")], ["TransportError", false])
   })
 
+/**
+ * A server that ignores `pageNumber` (answers page 1 to every page) with a
+ * total that would never end: `PagingInconsistent` after a few requests,
+ * the first page's items once.
+ */
+export const pagingIgnored = (client: Client) =>
+  Effect.scoped(Effect.gen(function*() {
+    const behind: { fake?: FakeTableau.FakeServer } = {}
+    const main: Hostile = yield* hostile((request) => {
+      const url = new URL(request.url)
+      if (request.method !== "GET" || !url.pathname.endsWith("/users") || !behind.fake) return undefined
+      url.searchParams.set("pageNumber", "1")
+      return behind.fake.handle(new Request(url, { headers: request.headers })).then(async (response) => {
+        if (!(response instanceof Response)) return undefined
+        const text = (await response.text()).replace(/totalAvailable="\d+"/, `totalAvailable="1000000"`)
+        return new Response(text, { status: response.status, headers: response.headers })
+      })
+    }, "127.0.0.1", { users: 250 })
+    behind.fake = main.fake
+    const emitted: Array<string> = []
+    const { exit } = yield* attempt(
+      main.url,
+      client,
+      Stream.runForEach(Users.list({ pageSize: 100 }), (user) => Effect.sync(() => emitted.push(user.id)))
+    )
+    const error = failureOf(exit)
+    expectEqual("refused", [tagOf(error), field(error, "kind")], ["PagingInconsistent", "PageNumberIgnored"])
+    expectEqual("page 1 once", [emitted.length, new Set(emitted).size], [100, 100])
+    const lists = main.seen.filter((s) => s.method === "GET" && new URL(s.url).pathname.endsWith("/users"))
+    expectEqual(`a few requests (${lists.length})`, lists.length <= 6, true)
+  }))
+
 /** Every hostile scenario, by name; `inflates` says whether the client decompresses gzip (fetch does). */
 export const hostileScenarios = (
   inflates: boolean
@@ -513,5 +545,6 @@ export const hostileScenarios = (
   ["echoed secrets never reach an error", secretsEchoed],
   ["a blank token is refused", blankToken],
   ["an HTML page is named as such", htmlPage],
-  ["a URL without a scheme and a bad port are told apart", badServerUrl]
+  ["a URL without a scheme and a bad port are told apart", badServerUrl],
+  ["a server that ignores pageNumber is caught after a few pages", pagingIgnored]
 ]
