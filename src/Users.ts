@@ -21,6 +21,7 @@ import { UserId } from "./Ids.ts"
 import { type AuthSetting, GroupItem, type SiteRole, UserItem, userFields } from "./internal/directory.ts"
 import * as Endpoint from "./internal/endpoint.ts"
 import * as Upload from "./internal/upload.ts"
+import * as Transport from "./internal/transport.ts"
 import { WorkbookItem } from "./Workbooks.ts"
 import * as Xml from "./internal/xml.ts"
 import { JobItem } from "./Jobs.ts"
@@ -433,8 +434,14 @@ const encoder = new TextEncoder()
 export const importCsv = (
   csv: UserCsv.UserCsv,
   options: ImportCsvOptions = {}
-): Effect.Effect<JobItem, CommonError | UnsupportedApiVersion, TableauSession> =>
-  Endpoint.call({
+): Effect.Effect<JobItem, CommonError | UnsupportedApiVersion, TableauSession> => {
+  const payload = csv.rows.map((row) =>
+    Xml.el("user", {
+      name: row.name,
+      authSetting: options.authSettings?.[row.name] ?? options.authSetting ?? "ServerDefault"
+    })
+  )
+  return Effect.zipRight(Transport.refuseInvalidXml("Users.importCsv", ...payload), Endpoint.call({
     operation: "Users.importCsv",
     method: "POST",
     path: Endpoint.path`users/import`,
@@ -442,14 +449,7 @@ export const importCsv = (
       {
         name: "request_payload",
         contentType: "text/xml",
-        data: Xml.render(
-          ...csv.rows.map((row) =>
-            Xml.el("user", {
-              name: row.name,
-              authSetting: options.authSettings?.[row.name] ?? options.authSetting ?? "ServerDefault"
-            })
-          )
-        )
+        data: Xml.render(...payload)
       },
       {
         name: "tableau_user_import",
@@ -460,7 +460,8 @@ export const importCsv = (
     ]),
     minApiVersion: "3.15",
     errors: ["UnsupportedApiVersion"]
-  }, job)
+  }, job))
+}
 
 const optionalJob: Endpoint.Decoder<JobItem | undefined> = {
   decode: (operation, status, body) =>

@@ -232,6 +232,7 @@ const run = <A, const Tags extends DeclaredErrorTag = never>(
         actual: session.apiVersion
       })
     }
+    if (spec.body !== undefined && !isBody(spec.body)) yield* Transport.refuseInvalidXml(spec.operation, spec.body)
     const overrides: CallSettings["Type"] = Option.getOrElse(yield* callSettings, () => ({}))
     const body = toBody(spec.body)
     const siteScoped = (spec.scope ?? "site") === "site"

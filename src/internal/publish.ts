@@ -16,6 +16,7 @@ import type { TableauSession } from "../TableauSession.ts"
 import { connectionsElement, credentialsElement } from "./content.ts"
 import * as Endpoint from "./endpoint.ts"
 import * as Upload from "./upload.ts"
+import * as Transport from "./transport.ts"
 import type * as Xml from "./xml.ts"
 
 /** What every publish takes besides the item. */
@@ -115,7 +116,8 @@ export const publish = <A, E>(
       body,
       errors: ["Conflict", "NotFound"]
     }, decoder)
-  return Upload.publish({
+  // Before any byte of the content is read: the payload must be sound XML.
+  return Effect.zipRight(Transport.refuseInvalidXml(kind.operation, payload), Upload.publish({
     content: options.content,
     size: options.size,
     payload,
@@ -124,5 +126,5 @@ export const publish = <A, E>(
     chunkBytes: options.chunkBytes,
     singleRequestLimit: options.singleRequestLimit,
     onProgress: options.onProgress
-  }, commit)
+  }, commit))
 }

@@ -254,27 +254,24 @@ const CredentialsResponse = Schema.Struct({
   })
 })
 
-const credentialsBody = (credentials: Credentials, contentUrl: string): string => {
+/** The `<credentials>` element of a sign-in. */
+const credentialsElement = (credentials: Credentials, contentUrl: string): Xml.XmlElement => {
   const site = Xml.el("site", { contentUrl })
   switch (credentials._tag) {
     case "Password":
-      return Xml.render(
-        Xml.el(
-          "credentials",
-          { name: credentials.username, password: Redacted.value(credentials.password) },
-          site,
-          credentials.impersonateUserId !== undefined && Xml.el("user", { id: credentials.impersonateUserId })
-        )
+      return Xml.el(
+        "credentials",
+        { name: credentials.username, password: Redacted.value(credentials.password) },
+        site,
+        credentials.impersonateUserId !== undefined && Xml.el("user", { id: credentials.impersonateUserId })
       )
     case "PersonalAccessToken":
-      return Xml.render(
-        Xml.el("credentials", {
-          personalAccessTokenName: credentials.name,
-          personalAccessTokenSecret: Redacted.value(credentials.secret)
-        }, site)
-      )
+      return Xml.el("credentials", {
+        personalAccessTokenName: credentials.name,
+        personalAccessTokenSecret: Redacted.value(credentials.secret)
+      }, site)
     case "Jwt":
-      return Xml.render(Xml.el("credentials", { jwt: Redacted.value(credentials.token) }, site))
+      return Xml.el("credentials", { jwt: Redacted.value(credentials.token) }, site)
   }
 }
 
@@ -322,22 +319,24 @@ export const signIn = (
   credentials: Credentials,
   contentUrl: string,
   settings: Settings
-): Effect.Effect<Credentialed, SignInError> =>
-  credentialed(client, {
+): Effect.Effect<Credentialed, SignInError> => {
+  const body = credentialsElement(credentials, contentUrl)
+  return Effect.zipRight(Transport.refuseInvalidXml("Auth.signIn", body), credentialed(client, {
     operation: "Auth.signIn",
     method: "POST",
     url: Transport.joinUrl(server, ["api", version, "auth", "signin"]),
     pathTemplate: "/api/{v}/auth/signin",
     headers: { accept: "application/xml" },
-    body: Transport.xmlBody(credentialsBody(credentials, contentUrl)),
+    body: Transport.xmlBody(Xml.render(body)),
     // A repeated sign-in creates one more session at worst: safe to replay.
     idempotent: true,
     ...limits(settings),
     signIn: true
-  }, settings, secretsOf(credentials)).pipe(
+  }, settings, secretsOf(credentials))).pipe(
     onlySignInErrors,
     Transport.withSpan("Auth.signIn", "POST", "/api/{v}/auth/signin")
   )
+}
 
 /** The longest a sign-out may hold up the end of a program. */
 const SIGN_OUT_BOUND = 10_000
@@ -394,7 +393,7 @@ export const switchSite = (
   settings: Settings,
   secrets: ReadonlyArray<string>
 ): Effect.Effect<Credentialed, SignInError> =>
-  credentialed(client, {
+  Effect.zipRight(Transport.refuseInvalidXml("Auth.switchSite", Xml.el("site", { contentUrl })), credentialed(client, {
     operation: "Auth.switchSite",
     method: "POST",
     url: Transport.joinUrl(server, ["api", version, "auth", "switchSite"]),
@@ -406,7 +405,7 @@ export const switchSite = (
     // Only a sign-in may land on another host; a switch stays where the token is.
     redirectHosts: [],
     signIn: true
-  }, settings, [Redacted.value(token), ...secrets]).pipe(
+  }, settings, [Redacted.value(token), ...secrets])).pipe(
     onlySignInErrors,
     Transport.withSpan("Auth.switchSite", "POST", "/api/{v}/auth/switchSite")
   )

@@ -38,9 +38,10 @@ import * as ParseResult from "effect/ParseResult"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import type { CommonError, DeclaredError, DeclaredErrorTag, InvalidRequest, UnsupportedApiVersion } from "../Errors.ts"
+import type { CommonError, DeclaredError, DeclaredErrorTag, UnsupportedApiVersion } from "../Errors.ts"
 import {
   BadRequest,
+  InvalidRequest,
   Conflict,
   Forbidden,
   NotFound,
@@ -906,6 +907,19 @@ export const compareVersions = (a: string, b: string): number => {
     if (d !== 0) return d
   }
   return 0
+}
+
+/**
+ * Refuses, before anything is sent, a request body holding a character XML
+ * 1.0 cannot carry (a conforming server would reject the document, or store
+ * U+FFFD for a lone surrogate): `InvalidRequest` naming the field.
+ */
+export const refuseInvalidXml = (
+  operation: string,
+  ...children: ReadonlyArray<Xml.XmlElement | undefined | false | null>
+): Effect.Effect<void, InvalidRequest> => {
+  const found = Xml.invalidCharacter(...children)
+  return found === undefined ? Effect.void : Effect.fail(new InvalidRequest({ operation, reason: found }))
 }
 
 /** An XML request body. */

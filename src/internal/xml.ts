@@ -7,8 +7,11 @@
  *   expansion at all.
  * - `el` / `render` build request bodies (`<tsRequest>...</tsRequest>`)
  *   directly (no XML builder: it added 17 KB to every bundle); every
- *   attribute and text value is escaped by `escape` (`'` as `&#39;`, which
- *   older servers need instead of `&apos;`).
+ *   attribute and text value is escaped (`'` as `&#39;`, which older
+ *   servers need instead of `&apos;`; tab, LF and CR in attributes as
+ *   references, so the server stores them as given), and
+ *   `invalidCharacter` names a value XML 1.0 cannot carry, which callers
+ *   refuse before sending (`Transport.refuseInvalidXml`).
  *
  * Schema does the typing; this module never converts strings to numbers.
  *
@@ -136,22 +139,50 @@ export const parse = (text: string): Record<string, unknown> | XmlRefused => {
   }
 }
 
-/** Escapes text for use in an attribute or element body. */
-export const escape = (value: string): string =>
-  value.replace(/[&<>"']/g, (c) => {
-    switch (c) {
-      case "&":
-        return "&amp;"
-      case "<":
-        return "&lt;"
-      case ">":
-        return "&gt;"
-      case "\"":
-        return "&quot;"
-      default:
-        return "&#39;"
-    }
-  })
+/**
+ * Escapes text for an element body: the five markup characters, and CR as
+ * `&#13;` (a parser turns a raw CR or CRLF into LF).
+ */
+export const escape = (value: string): string => value.replace(/[&<>"'\r]/g, reference)
+
+/**
+ * Escapes an attribute value: as {@link escape}, and tab, LF and CR as
+ * character references, which a parser keeps (raw, it turns them into
+ * spaces: a password with a newline would be stored differently).
+ */
+export const escapeAttribute = (value: string): string => value.replace(/[&<>"'\t\n\r]/g, reference)
+
+const reference = (c: string): string => {
+  switch (c) {
+    case "&":
+      return "&amp;"
+    case "<":
+      return "&lt;"
+    case ">":
+      return "&gt;"
+    case "\"":
+      return "&quot;"
+    case "'":
+      return "&#39;"
+    default:
+      return `&#${c.charCodeAt(0)};`
+  }
+}
+
+/**
+ * A character XML 1.0 cannot carry, even as a reference: C0 controls other
+ * than tab, LF and CR, U+FFFE, U+FFFF, and a UTF-16 surrogate without its
+ * pair (it would reach the server as U+FFFD).
+ */
+const notXml = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/** The first character of `value` that XML 1.0 cannot carry, as `U+0000 at position 3`, or undefined. */
+export const notXmlCharacter = (value: string): string | undefined => {
+  const match = notXml.exec(value)
+  return match === null
+    ? undefined
+    : `U+${match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")} at position ${match.index}`
+}
 
 /** An attribute value: absent values (`undefined`) are left out. */
 export type AttrValue = string | number | boolean | undefined
@@ -191,10 +222,39 @@ export const el = (
 const renderElement = (element: XmlElement): string => {
   let open = `<${element.name}`
   for (const [key, value] of Object.entries(element.attributes)) {
-    if (value !== undefined) open += ` ${key}="${escape(String(value))}"`
+    if (value !== undefined) open += ` ${key}="${escapeAttribute(String(value))}"`
   }
   const content = (element.text === undefined ? "" : escape(element.text)) + element.children.map(renderElement).join("")
   return content === "" ? `${open}/>` : `${open}>${content}</${element.name}>`
+}
+
+/**
+ * Where the elements hold a character XML 1.0 cannot carry: a sentence
+ * naming the field (`user@fullName`, `comment` for text) and the character,
+ * never the value (it may be a secret); undefined when the body is sound.
+ */
+export const invalidCharacter = (
+  ...children: ReadonlyArray<XmlElement | undefined | false | null>
+): string | undefined => {
+  const visit = (element: XmlElement, path: string): string | undefined => {
+    const here = path === "" ? element.name : `${path}.${element.name}`
+    for (const [key, value] of Object.entries(element.attributes)) {
+      const found = value === undefined ? undefined : notXmlCharacter(String(value))
+      if (found !== undefined) return `${here}@${key} holds ${found}, which XML 1.0 cannot carry`
+    }
+    const inText = element.text === undefined ? undefined : notXmlCharacter(element.text)
+    if (inText !== undefined) return `the text of ${here} holds ${inText}, which XML 1.0 cannot carry`
+    for (const child of element.children) {
+      const found = visit(child, here)
+      if (found !== undefined) return found
+    }
+    return undefined
+  }
+  for (const child of children) {
+    const found = child ? visit(child, "") : undefined
+    if (found !== undefined) return found
+  }
+  return undefined
 }
 
 /** Renders a request body: `<tsRequest>` around the given elements. */

@@ -4,7 +4,7 @@
  *
  * @internal
  */
-import { escape, parse, XmlRefused } from "../xml.ts"
+import { escape, escapeAttribute, notXmlCharacter, parse, XmlRefused } from "../xml.ts"
 
 const PREAMBLE =
   "<?xml version='1.0' encoding='UTF-8'?><tsResponse xmlns=\"http://tableau.com/api\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:schemaLocation=\"http://tableau.com/api https://help.tableau.com/samples/en-us/rest_api/ts-api_3_24.xsd\">"
@@ -31,7 +31,7 @@ export const element = (
   let out = `<${name}`
   for (const [key, value] of Object.entries(attributes)) {
     if (value === undefined) continue
-    out += ` ${key}="${escape(String(value))}"`
+    out += ` ${key}="${escapeAttribute(String(value))}"`
   }
   return inner === undefined || inner === "" ? `${out}/>` : `${out}>${inner}</${name}>`
 }
@@ -67,9 +67,25 @@ export const paged = (
   items: ReadonlyArray<string>
 ): string => element("pagination", pagination) + (items.length === 0 ? `<${collection}/>` : `<${collection}>${items.join("")}</${collection}>`)
 
-/** Parses a request body; a malformed one is Tableau's 400000. */
+/**
+ * What a conforming XML parser does before the application sees a value
+ * (XML 1.0, sections 2.11 and 3.3.3), which Tableau's parser is and
+ * fast-xml-parser is not: line ends become LF, then a raw tab or LF in an
+ * attribute value becomes a space. Character references (`&#10;`) survive.
+ */
+const normalizeAsXml = (text: string): string =>
+  text.replace(/\r\n?/g, "\n").replace(
+    /<[A-Za-z_][\w.:-]*(?:\s+[\w.:-]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*\/?>/g,
+    (tag) => tag.replace(/"[^"]*"|'[^']*'/g, (value) => value.replace(/[\t\n]/g, " "))
+  )
+
+/** Parses a request body as Tableau does; a malformed one is Tableau's 400000. */
 export const parseBody = (text: string): Record<string, unknown> => {
-  const parsed = parse(text)
+  const invalid = notXmlCharacter(text)
+  if (invalid !== undefined) {
+    throw new FakeError(400, "400000", "Bad Request", `The request body is not valid XML: it holds ${invalid}.`)
+  }
+  const parsed = parse(normalizeAsXml(text))
   if (parsed instanceof XmlRefused) {
     throw new FakeError(400, "400000", "Bad Request", `The request body is not valid XML: ${parsed.reason}`)
   }
