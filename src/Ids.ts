@@ -3,8 +3,10 @@
  *
  * Tableau identifies every resource by a LUID (a UUID string). The brands
  * keep a user ID from being passed where a group ID is expected; `make`
- * checks the value (non-empty, no `/`, whitespace or control characters),
- * and IDs decoded from responses are branded already.
+ * checks the value (non-empty, no `/`, whitespace or control characters)
+ * and throws for a malformed literal; `decode` checks input from outside
+ * the program and fails with `InvalidRequest`. IDs decoded from responses
+ * are branded already.
  *
  * @example
  * ```ts
@@ -14,7 +16,9 @@
  *
  * @since 0.1.0
  */
+import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
+import { InvalidRequest } from "./Errors.ts"
 
 /** The shape every Tableau ID must have before it goes into a URL path. */
 const Luid: Schema.filter<typeof Schema.String> = Schema.String.pipe(
@@ -80,3 +84,36 @@ export const UploadSessionId: Schema.brand<Schema.filter<typeof Schema.String>, 
 )
 /** @since 0.1.0 */
 export type UploadSessionId = typeof UploadSessionId.Type
+
+/**
+ * Checks an ID that comes from outside the program (a CSV, a command line,
+ * an environment variable) and brands it, failing with `InvalidRequest`
+ * naming the problem instead of throwing as `make` does for a literal.
+ * Nothing is sent; no API version applies.
+ *
+ * @example
+ * ```ts
+ * import { Effect } from "effect"
+ * import { Ids } from "effect-tableau"
+ *
+ * const program = Effect.gen(function*() {
+ *   const userId = yield* Ids.decode(Ids.UserId)(process.argv[2] ?? "")
+ *   return userId
+ * })
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const decode = <A extends string, I extends string>(schema: Schema.Schema<A, I>, operation = "Ids.decode") =>
+(value: string): Effect.Effect<A, InvalidRequest> =>
+  Effect.mapError(
+    Schema.decodeUnknown(schema)(value),
+    () =>
+      new InvalidRequest({
+        operation,
+        reason: `${JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value)} is not a valid ID: ${
+          value === "" ? "it is empty" : "a Tableau ID must be non-empty and contain no '/', '\\', '?', '#', '%', whitespace or control characters"
+        }`
+      })
+  )

@@ -112,6 +112,51 @@ export const encodeFilter = (f: Filter): string => {
   return `${f.field}:${f.operator}:${value}`
 }
 
+const OPERATORS: ReadonlyArray<string> = ["eq", "gt", "gte", "lt", "lte", "in", "has", "cieq"]
+/** A Tableau field name as filters, sorts and `fields` use them: `name`, `ownerEmail`, `_all_`, `owner.name`. */
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/
+
+const badValue = (value: FilterValue): string | undefined =>
+  value instanceof Date
+    ? (Number.isNaN(value.getTime()) ? "an invalid Date" : undefined)
+    : typeof value === "number" && !Number.isFinite(value)
+    ? String(value)
+    : undefined
+
+/**
+ * Why Tableau would refuse these list options (a field name that is not
+ * one, an unknown operator or direction, an invalid Date or number), or
+ * undefined. Checked before sending; the call fails with `InvalidRequest`.
+ *
+ * @since 0.1.0
+ * @category validation
+ */
+export const invalid = (options: PageOptions | undefined): string | undefined => {
+  for (const f of options?.filter ?? []) {
+    if (!FIELD_NAME.test(f.field)) return `filter field ${JSON.stringify(f.field)} is not a field name`
+    if (!OPERATORS.includes(f.operator)) return `filter operator ${JSON.stringify(f.operator)} is not one of ${OPERATORS.join(", ")}`
+    const values = Array.isArray(f.value) ? f.value as ReadonlyArray<FilterValue> : [f.value as FilterValue]
+    if (f.operator === "in" ? !Array.isArray(f.value) || values.length === 0 : Array.isArray(f.value)) {
+      return `filter ${f.field}:${f.operator} needs ${f.operator === "in" ? "a non-empty list" : "a single value"}`
+    }
+    for (const v of values) {
+      const bad = badValue(v)
+      if (bad !== undefined) return `filter ${f.field}:${f.operator} has ${bad} as its value`
+    }
+  }
+  for (const s of options?.sort ?? []) {
+    if (!FIELD_NAME.test(s.field)) return `sort field ${JSON.stringify(s.field)} is not a field name`
+    if (s.direction !== "asc" && s.direction !== "desc") return `sort direction ${JSON.stringify(s.direction)} is not asc or desc`
+  }
+  for (const name of options?.fields ?? []) {
+    if (!FIELD_NAME.test(name)) return `${JSON.stringify(name)} in fields is not a field name`
+  }
+  if (options?.pageNumber !== undefined && (!Number.isInteger(options.pageNumber) || options.pageNumber < 1)) {
+    return `pageNumber must be a whole number of at least 1, got ${options.pageNumber}`
+  }
+  return undefined
+}
+
 /** The query parameters of a list request, before percent-encoding. */
 export const toQuery = (options: PageOptions | undefined): Record<string, string | undefined> => ({
   pageSize: options?.pageSize === undefined ? undefined : String(options.pageSize),

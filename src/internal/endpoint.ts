@@ -26,7 +26,14 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type { CommonError, DeclaredError, DeclaredErrorTag } from "../Errors.ts"
 import { InvalidRequest, type TransportError, UnsupportedApiVersion } from "../Errors.ts"
-import { type Page, type PageOptions, Pagination, type StreamOptions, toQuery } from "../RequestOptions.ts"
+import {
+  invalid as invalidListOptions,
+  type Page,
+  type PageOptions,
+  Pagination,
+  type StreamOptions,
+  toQuery
+} from "../RequestOptions.ts"
 import { type CallSettings, callSettings, type SignedIn, TableauSession } from "../TableauSession.ts"
 import * as Paging from "./paging.ts"
 import { Collection } from "./schema.ts"
@@ -330,10 +337,14 @@ export const call = <A, const Tags extends DeclaredErrorTag = never>(
       )
   )
 
-const checkPageSize = (operation: string, pageSize: number | undefined) =>
-  pageSize === undefined || (Number.isInteger(pageSize) && pageSize >= 1 && pageSize <= 1000)
-    ? Effect.void
-    : Effect.fail(new InvalidRequest({ operation, reason: `pageSize must be a whole number from 1 to 1000, got ${pageSize}` }))
+/** Refuses list options Tableau would reject (page size, field names, operators), before sending. */
+const checkListOptions = (operation: string, options: PageOptions | undefined) => {
+  const pageSize = options?.pageSize
+  const reason = pageSize === undefined || (Number.isInteger(pageSize) && pageSize >= 1 && pageSize <= 1000)
+    ? invalidListOptions(options)
+    : `pageSize must be a whole number from 1 to 1000, got ${pageSize}`
+  return reason === undefined ? Effect.void : Effect.fail(new InvalidRequest({ operation, reason }))
+}
 
 /** One page of a collection. */
 export const page = <A, const Tags extends DeclaredErrorTag = never>(
@@ -342,14 +353,17 @@ export const page = <A, const Tags extends DeclaredErrorTag = never>(
   options?: PageOptions
 ): Effect.Effect<Page<A>, ErrorOf<Tags>, TableauSession> =>
   Effect.zipRight(
-    checkPageSize(spec.operation, options?.pageSize),
-    call(
-      {
-        ...spec,
-        query: { ...spec.query, ...toQuery(options) },
-        spanAttributes: { ...spec.spanAttributes, "tableau.page": options?.pageNumber ?? 1 }
-      },
-      decoder
+    checkListOptions(spec.operation, options),
+    // Built only once the options passed the checks (an invalid Date cannot be encoded).
+    Effect.suspend(() =>
+      call(
+        {
+          ...spec,
+          query: { ...spec.query, ...toQuery(options) },
+          spanAttributes: { ...spec.spanAttributes, "tableau.page": options?.pageNumber ?? 1 }
+        },
+        decoder
+      )
     )
   )
 
@@ -363,7 +377,7 @@ export const stream = <A, const Tags extends DeclaredErrorTag = never>(
   Stream.unwrap(
     Effect.gen(function*() {
       const session = yield* TableauSession
-      yield* checkPageSize(spec.operation, options?.pageSize)
+      yield* checkListOptions(spec.operation, options)
       const pageSize = options?.pageSize ?? 100
       const { concurrency: _, ...listOptions } = options ?? {}
       const concurrency = options?.concurrency ?? session.settings.pageConcurrency
