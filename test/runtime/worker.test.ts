@@ -11,6 +11,7 @@ import { gzipSync } from "node:zlib"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { bundleWorker } from "../../examples/worker/build.ts"
 import * as FakeTableau from "../../src/testing.ts"
+import { type Hostile, hostile } from "./hostile.ts"
 
 const COMPATIBILITY_DATE = "2025-09-01"
 
@@ -86,6 +87,47 @@ describe("runtime: Cloudflare workerd", () => {
       expect(await response.json()).toMatchObject({ error: "SignInFailed" })
     } finally {
       await refused.dispose()
+    }
+  })
+
+  describe("redirects (the hostile-server rule, in workerd's fetch)", () => {
+    /** Runs the Worker against a server whose answers `answer` bends; 127.0.0.2 records what reaches it. */
+    const against = async (answer: (request: Request, other: Hostile) => Response | undefined) => {
+      const local = Effect.runSync(Scope.make())
+      try {
+        const other = await Effect.runPromise(Scope.extend(hostile(undefined, "127.0.0.2"), local))
+        const main = await Effect.runPromise(Scope.extend(hostile((request) => answer(request, other)), local))
+        const redirected = start({ TABLEAU_SERVER: main.url, TABLEAU_USERNAME: "admin", TABLEAU_PASSWORD: "admin" })
+        try {
+          const response = await redirected.dispatchFetch("http://worker.test/")
+          return { status: response.status, body: (await response.json()) as { error?: string; message?: string }, other }
+        } finally {
+          await redirected.dispose()
+        }
+      } finally {
+        await Effect.runPromise(Scope.close(local, Exit.void))
+      }
+    }
+    const to = (status: number, location: string) => new Response(null, { status, headers: { location } })
+    const path = (request: Request) => new URL(request.url).pathname
+
+    it("a GET redirected to another origin is refused; the token never reaches it", async () => {
+      const { body, other, status } = await against((request, other) =>
+        request.method === "GET" && path(request).endsWith("/sites") ? to(302, `${other.url}${path(request)}`) : undefined
+      )
+      expect([status, body.error]).toEqual([502, "RedirectRefused"])
+      expect(body.message).toContain("127.0.0.2")
+      expect(other.seen).toEqual([])
+    })
+
+    for (const code of [301, 307, 308]) {
+      it(`a sign-in answered ${code} to another origin is refused; the password never reaches it`, async () => {
+        const { body, other } = await against((request, other) =>
+          path(request).endsWith("/auth/signin") ? to(code, `${other.url}${path(request)}`) : undefined
+        )
+        expect(body.error).toBe("RedirectRefused")
+        expect(other.seen).toEqual([])
+      })
     }
   })
 })
