@@ -10,6 +10,7 @@
  * needed to run them.
  */
 import type * as HttpClient from "@effect/platform/HttpClient"
+import { inspect } from "node:util"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
@@ -431,7 +432,13 @@ export const secretsEchoed = (client: Client) =>
     for (let i = 0; i < bodies.length; i++) {
       const { exit } = yield* attempt(main.url, client, siteGet)
       const error = failureOf(exit)
-      const shown = [JSON.stringify(error), String(error), String(field(error, "message")), JSON.stringify({ ...(error as object) })]
+      const shown = [
+        JSON.stringify(error),
+        String(error),
+        String(field(error, "message")),
+        JSON.stringify({ ...(error as object) }),
+        inspect(error, { depth: 5 })
+      ]
       expectEqual(`body ${i}: a token was issued`, token.length > 10, true)
       for (const text of shown) {
         expectEqual(`body ${i}: no token in ${text.slice(0, 200)}`, text.includes(token), false)
