@@ -186,6 +186,11 @@ export {
  *
  * @example
  * ```ts
+ * import * as Chunk from "effect/Chunk"
+ * import * as Effect from "effect/Effect"
+ * import * as Stream from "effect/Stream"
+ * import { Datasources } from "effect-tableau"
+ *
  * const [first] = yield* Stream.runCollect(Datasources.connections(datasourceId)).pipe(Effect.map(Chunk.toArray))
  * ```
  */
@@ -328,7 +333,7 @@ export interface PublishDatasource {
  * ```ts
  * const ds = yield* Datasources.publish({
  *   item: { name: "Orders", projectId },
- *   content: new Blob([bytes]),
+ *   content: bytes, // or a Blob (a File), a web ReadableStream, a Stream of bytes
  *   fileName: "Orders.hyper",
  *   mode: "CreateNew",
  *   connectionCredentials: Connections.credentials("etl", Redacted.make("s3cret"))
