@@ -256,7 +256,8 @@ export const revisions = (
 
 /**
  * The data source file (`.tdsx`, or `.tds` without extract), streamed as
- * it arrives (TSC's `download`). REST:
+ * it arrives (TSC's `download`); `onProgress` reports the bytes received
+ * and the file's size (see `Progress`). REST:
  * `GET /api/{v}/sites/{siteId}/datasources/{datasourceId}/content?includeExtract=`
  * (`.../revisions/{n}/content`). Fails with `NotFound` (404012),
  * `UnsupportedApiVersion`, `InvalidRequest` or a `CommonError`. Minimum API
