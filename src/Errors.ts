@@ -403,7 +403,10 @@ export class JobTimedOut extends JobTimedOutBase {
   }
 }
 
-const missingConfigFields = {
+const missingConfigFields: {
+  readonly variables: Schema.Array$<typeof Schema.String>
+  readonly reason: typeof Schema.String
+} = {
   /** The variables to set, such as `["TABLEAU_SERVER"]`; for missing credentials, every variable of every kind. */
   variables: Schema.Array(Schema.String),
   /** What to set, in one line. */
