@@ -90,39 +90,49 @@ const FRAGMENT_IMPORTS = [
 const libraryNamespaces = (): ReadonlyArray<string> =>
   [...readFileSync(join(root, "mod.ts"), "utf8").matchAll(/^export \* as (\w+) from/gm)].map((m) => m[1]!)
 
+/** IDs examples take as given, by name: the `Ids` brand each has. */
+const ID_PLACEHOLDERS: Readonly<Record<string, string>> = {
+  siteId: "SiteId",
+  userId: "UserId",
+  ownerId: "UserId",
+  leaverId: "UserId",
+  managerId: "UserId",
+  groupId: "GroupId",
+  groupSetId: "GroupSetId",
+  projectId: "ProjectId",
+  workbookId: "WorkbookId",
+  datasourceId: "DatasourceId",
+  viewId: "ViewId",
+  jobId: "JobId",
+  connectionId: "ConnectionId"
+}
+
+/** Other values examples take as given, by name: their types. */
+const VALUE_PLACEHOLDERS: Readonly<Record<string, string>> = {
+  userIds: `ReadonlyArray<__Id<"UserId">>`,
+  job: "__Lib.Jobs.JobItem",
+  view: "__Lib.Views.ViewItem",
+  server: "string",
+  signedJwt: "string",
+  text: "string",
+  csvText: "string",
+  bytes: "Uint8Array",
+  file: "Blob",
+  fileStream: "__Stream.Stream<Uint8Array>",
+  credentials: "__Lib.Credentials.Credentials",
+  sink: "__Sink.Sink<void, string>",
+  program: "__Effect.Effect<void, __Lib.Errors.CommonError, __Lib.TableauSession.TableauSession>"
+}
+
 /**
  * Values examples take as given, declared with their types. Declared at
  * module level, so an example may also define its own of the same name.
  */
-export const PLACEHOLDERS = `
-type __Id<K extends keyof typeof __Lib.Ids> = (typeof __Lib.Ids)[K] extends { Type: infer T } ? T : never
-declare const siteId: __Id<"SiteId">
-declare const userId: __Id<"UserId">
-declare const groupId: __Id<"GroupId">
-declare const groupSetId: __Id<"GroupSetId">
-declare const projectId: __Id<"ProjectId">
-declare const workbookId: __Id<"WorkbookId">
-declare const datasourceId: __Id<"DatasourceId">
-declare const viewId: __Id<"ViewId">
-declare const jobId: __Id<"JobId">
-declare const connectionId: __Id<"ConnectionId">
-declare const ownerId: __Id<"UserId">
-declare const leaverId: __Id<"UserId">
-declare const managerId: __Id<"UserId">
-declare const userIds: ReadonlyArray<__Id<"UserId">>
-declare const job: __Lib.Jobs.JobItem
-declare const view: __Lib.Views.ViewItem
-declare const server: string
-declare const signedJwt: string
-declare const text: string
-declare const fileStream: __Stream.Stream<Uint8Array>
-declare const credentials: __Lib.Credentials.Credentials
-declare const csvText: string
-declare const bytes: Uint8Array
-declare const file: Blob
-declare const sink: __Sink.Sink<void, string>
-declare const program: __Effect.Effect<void, __Lib.Errors.CommonError, __Lib.TableauSession.TableauSession>
-`
+export const PLACEHOLDERS: string = [
+  `type __Id<K extends keyof typeof __Lib.Ids> = (typeof __Lib.Ids)[K] extends { Type: infer T } ? T : never`,
+  ...Object.entries(ID_PLACEHOLDERS).map(([name, brand]) => `declare const ${name}: __Id<"${brand}">`),
+  ...Object.entries(VALUE_PLACEHOLDERS).map(([name, type]) => `declare const ${name}: ${type}`)
+].join("\n")
 
 const IMPORT = /^import\s[\s\S]*?\sfrom\s+(["'])([^"']+)\1;?[ \t]*$|^import\s+(["'])([^"']+)\3;?[ \t]*$/gm
 
