@@ -9,19 +9,24 @@ import { once } from "node:events"
 import { createServer } from "node:net"
 import type { AddressInfo } from "node:net"
 import { fileURLToPath } from "node:url"
+import * as Command from "@effect/cli/Command"
+import * as ValidationError from "@effect/cli/ValidationError"
 import * as ConfigProvider from "effect/ConfigProvider"
+import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import { Sites, TableauSession, Users } from "../mod.ts"
+import * as FakeServer from "../src/cli/fakeServer.ts"
+import * as NodeCli from "../src/cli/node.ts"
 
 const root = fileURLToPath(new URL("..", import.meta.url))
 
 const start = (args: ReadonlyArray<string>): ChildProcess =>
   spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], {
     cwd: root,
-    env: { ...process.env, NO_COLOR: "1" },
+    env: process.env,
     stdio: ["ignore", "pipe", "pipe"]
   })
 
@@ -35,15 +40,17 @@ const run = async (args: ReadonlyArray<string>) => {
   child.stdout!.on("data", (d: Buffer) => (stdout += d.toString()))
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()))
   const [code] = (await once(child, "exit")) as [number | null]
-  return { code, stdout: plain(stdout), stderr: plain(stderr) }
+  return { code, stdout: plain(stdout), stderr: plain(stderr), raw: stdout }
 }
 
 const lines = (text: string) => text.split("\n").filter((l) => l.trim() !== "")
 
 describe("effect-tableau fake-server", () => {
   it("--help lists every flag and exits 0", async () => {
-    const { code, stdout } = await run(["fake-server", "--help"])
+    const { code, raw, stdout } = await run(["fake-server", "--help"])
     expect(code).toBe(0)
+    // Piped, not a terminal: no colour codes.
+    expect(raw).toBe(stdout)
     for (
       const flag of [
         "--port n",
@@ -67,21 +74,40 @@ describe("effect-tableau fake-server", () => {
     expect(stdout).toContain("Default: 8900.")
   })
 
-  it("a bad flag or value exits 2 with one line on stderr", async () => {
-    const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
-      [["--users", "lots"], "--users must be a whole number of 0 or more, got 'lots'"],
-      [["--users", "2.5"], "--users must be a whole number of 0 or more, got '2.5'"],
-      [["--port", "70000"], "--port must be a whole number from 0 to 65535, got '70000'"],
-      [["--error-rate", "2"], "--error-rate must be a number from 0 to 1, got '2'"],
-      [["--api-version", "latest"], "--api-version must look like 3.24, got 'latest'"],
-      [["--bogus"], "Received unknown argument: '--bogus'"],
-      [["--users", "3", "extra"], "Received unknown argument: 'extra'"]
-    ]
-    const results = await Promise.all(cases.map(([args]) => run(["fake-server", ...args])))
-    expect(results.map((r) => ({ code: r.code, stderr: lines(r.stderr), stdout: r.stdout }))).toEqual(
-      cases.map(([, message]) => ({ code: 2, stderr: [message], stdout: "" }))
-    )
+  it("a bad flag exits 2 with one line on stderr", async () => {
+    const results = await Promise.all([run(["fake-server", "--users", "lots"]), run(["fake-server", "--bogus"])])
+    expect(results.map((r) => ({ code: r.code, stderr: lines(r.stderr), stdout: r.stdout }))).toEqual([
+      { code: 2, stderr: ["--users must be a whole number of 0 or more, got 'lots'"], stdout: "" },
+      { code: 2, stderr: ["Received unknown argument: '--bogus'"], stdout: "" }
+    ])
   })
+
+  it.effect("every bad value is a ValidationError with one line naming the flag (in process)", () =>
+    Effect.gen(function*() {
+      const cases: ReadonlyArray<readonly [ReadonlyArray<string>, string]> = [
+        [["--users", "2.5"], "--users must be a whole number of 0 or more, got '2.5'"],
+        [["--sites", "-1"], "--sites must be a whole number of 0 or more, got '-1'"],
+        [["--port", "70000"], "--port must be a whole number from 0 to 65535, got '70000'"],
+        [["--error-rate", "2"], "--error-rate must be a number from 0 to 1, got '2'"],
+        [["--error-rate", "often"], "--error-rate must be a number from 0 to 1, got 'often'"],
+        [["--api-version", "latest"], "--api-version must look like 3.24, got 'latest'"],
+        [["--users", "3", "extra"], "Received unknown argument: 'extra'"]
+      ]
+      const cli = Command.run(FakeServer.command, { name: "effect-tableau", version: "test" })
+      for (const [args, message] of cases) {
+        const printed: Array<string> = []
+        const error = yield* cli(["node", "effect-tableau", ...args]).pipe(
+          Effect.flip,
+          Effect.provide(NodeCli.layer),
+          (effect) =>
+            Console.consoleWith((base) =>
+              Effect.withConsole(effect, { ...base, error: (...a) => Effect.sync(() => printed.push(a.join(" "))) })
+            )
+        )
+        expect(ValidationError.isValidationError(error)).toBe(true)
+        expect(lines(plain(printed.join("\n")))).toEqual([message])
+      }
+    }))
 
   it("a port in use is one line and exit 1", async () => {
     const blocker = createServer()

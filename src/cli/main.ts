@@ -38,7 +38,7 @@ const root = Command.make("effect-tableau").pipe(
 const cli = Command.run(root, { name: "effect-tableau", version: version() })
 
 NodeCli.runMain(
-  cli(process.argv).pipe(Effect.provide(NodeCli.layer)),
+  cli(process.argv).pipe(NodeCli.withPlainOutput, Effect.provide(NodeCli.layer)),
   (failure) => {
     // @effect/cli has already printed usage errors (with the help text it chose).
     if (ValidationError.isValidationError(failure)) return NodeCli.ExitCode.Usage

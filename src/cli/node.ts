@@ -17,6 +17,7 @@ import * as FileSystem from "@effect/platform/FileSystem"
 import * as Path from "@effect/platform/Path"
 import * as Terminal from "@effect/platform/Terminal"
 import * as Cause from "effect/Cause"
+import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
@@ -84,6 +85,29 @@ export const layer: Layer.Layer<Terminal.Terminal | Path.Path | FileSystem.FileS
   Path.layer,
   FileSystem.layerNoop({})
 )
+
+const ANSI = /\u001b\[[0-9;]*m/g
+
+/** Whether a stream gets colours: a terminal, and `NO_COLOR` not set (https://no-color.org). */
+const colours = (stream: NodeJS.WriteStream): boolean =>
+  stream.isTTY === true && (process.env["NO_COLOR"] ?? "") === ""
+
+const plain = (args: ReadonlyArray<unknown>, keep: boolean): ReadonlyArray<unknown> =>
+  keep ? args : args.map((a) => (typeof a === "string" ? a.replace(ANSI, "") : a))
+
+/**
+ * Runs `program` with a Console whose `log` and `error` drop `@effect/cli`'s
+ * colour codes when their stream is not a terminal (help piped to a file or
+ * a pager) or `NO_COLOR` is set.
+ */
+export const withPlainOutput = <A, E, R>(program: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Console.consoleWith((base) =>
+    Effect.withConsole(program, {
+      ...base,
+      log: (...args) => base.log(...plain(args, colours(process.stdout))),
+      error: (...args) => base.error(...plain(args, colours(process.stderr)))
+    })
+  )
 
 /** Exit codes: 0 done or stopped by a signal, 1 failed, 2 a usage error (bad flag or value). */
 export const ExitCode = { Ok: 0, Failed: 1, Usage: 2 } as const
