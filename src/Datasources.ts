@@ -186,6 +186,11 @@ export {
  *
  * @example
  * ```ts
+ * import * as Chunk from "effect/Chunk"
+ * import * as Effect from "effect/Effect"
+ * import * as Stream from "effect/Stream"
+ * import { Datasources } from "effect-tableau"
+ *
  * const [first] = yield* Stream.runCollect(Datasources.connections(datasourceId)).pipe(Effect.map(Chunk.toArray))
  * ```
  */
@@ -251,7 +256,8 @@ export const revisions = (
 
 /**
  * The data source file (`.tdsx`, or `.tds` without extract), streamed as
- * it arrives (TSC's `download`). REST:
+ * it arrives (TSC's `download`); `onProgress` reports the bytes received
+ * and the file's size (see `Progress`). REST:
  * `GET /api/{v}/sites/{siteId}/datasources/{datasourceId}/content?includeExtract=`
  * (`.../revisions/{n}/content`). Fails with `NotFound` (404012),
  * `UnsupportedApiVersion`, `InvalidRequest` or a `CommonError`. Minimum API
@@ -328,7 +334,7 @@ export interface PublishDatasource {
  * ```ts
  * const ds = yield* Datasources.publish({
  *   item: { name: "Orders", projectId },
- *   content: new Blob([bytes]),
+ *   content: bytes, // or a Blob (a File), a web ReadableStream, a Stream of bytes
  *   fileName: "Orders.hyper",
  *   mode: "CreateNew",
  *   connectionCredentials: Connections.credentials("etl", Redacted.make("s3cret"))

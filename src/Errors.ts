@@ -440,6 +440,48 @@ export class JobTimedOut extends JobTimedOutBase {
   }
 }
 
+const missingConfigFields: {
+  readonly variables: Schema.Array$<typeof Schema.String>
+  readonly reason: typeof Schema.String
+} = {
+  /** The variables to set, such as `["TABLEAU_SERVER"]`; for missing credentials, every variable of every kind. */
+  variables: Schema.Array(Schema.String),
+  /** What to set, in one line. */
+  reason: Schema.String
+}
+
+const MissingConfigBase: TaggedErrorOf<
+  MissingConfig,
+  "MissingConfig",
+  typeof missingConfigFields
+> = Schema.TaggedError<MissingConfig>("effect-tableau/MissingConfig")(
+  "MissingConfig",
+  missingConfigFields
+)
+
+/**
+ * `TableauSession.layerConfig` found the configuration incomplete: its
+ * message names the variables to set, in one line (no values, secret or not).
+ *
+ * @example
+ * ```ts
+ * const Tableau = TableauSession.layerConfig().pipe(Layer.provide(FetchHttpClient.layer))
+ * program.pipe(
+ *   Effect.provide(Tableau),
+ *   // "TableauSession.layerConfig: set TABLEAU_SERVER and credentials (TABLEAU_PAT_NAME and TABLEAU_PAT_SECRET, or ...)"
+ *   Effect.catchTag("MissingConfig", (e) => Effect.logError(e.message))
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export class MissingConfig extends MissingConfigBase {
+  override get message(): string {
+    return `TableauSession.layerConfig: ${this.reason}`
+  }
+}
+
 const uploadCorruptedFields = {
   uploadSessionId: Schema.String,
   /** Bytes sent so far, each exactly once. */

@@ -431,7 +431,7 @@ const bulkOrEach = <A, E>(
  *
  * @example
  * ```ts
- * const added = yield* Groups.addUsers(groupId, [ana.id, bo.id])
+ * const added = yield* Groups.addUsers(groupId, userIds)
  * ```
  */
 export const addUsers = (
@@ -467,7 +467,7 @@ export const addUsers = (
  *
  * @example
  * ```ts
- * yield* Groups.removeUsers(groupId, leavers.map((u) => u.id))
+ * yield* Groups.removeUsers(groupId, [leaverId])
  * ```
  */
 export const removeUsers = (

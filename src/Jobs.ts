@@ -24,6 +24,7 @@ import {
   OptionalText,
   StringOrEmpty
 } from "./internal/schema.ts"
+import type { OnProgress, Progress } from "./Progress.ts"
 import type { TableauSession } from "./TableauSession.ts"
 
 /** How a job ended: 0 success, 1 failure, 2 cancelled. */
@@ -140,12 +141,34 @@ export const cancel = (
     minApiVersion: "3.1"
   }, Endpoint.none)
 
+/**
+ * How long {@link wait} waits by default: 3 hours. Tableau Server stops an
+ * extract refresh after 2 hours unless its administrator changed
+ * `backgrounder.querylimit` (7200 s by default; from third-party guides,
+ * not confirmed in Tableau's reference here), and a job may first wait in
+ * the queue; pass `timeout` for shorter or longer waits.
+ */
+export const DEFAULT_WAIT_TIMEOUT: Duration.Duration = Duration.hours(3)
+
+/** What {@link wait} reports after every poll: the job's `progress` (0 to 100) and the job as read. */
+export interface WaitProgress extends Progress {
+  readonly unit: "percent"
+  readonly total: 100
+  readonly job: JobItem
+}
+
 /** Options of {@link wait}. */
 export interface WaitOptions {
-  /** Give up after this long with `JobTimedOut` (default: wait forever). */
+  /**
+   * Give up after this long with `JobTimedOut` (default
+   * {@link DEFAULT_WAIT_TIMEOUT}, 3 hours); `Duration.infinity` waits as
+   * long as the job runs.
+   */
   readonly timeout?: Duration.DurationInput | undefined
   /** Delays between polls (default: 500 ms doubling, capped at 10 s). */
   readonly schedule?: Schedule.Schedule<unknown, unknown> | undefined
+  /** Called after every poll with the job's progress percentage. */
+  readonly onProgress?: OnProgress<WaitProgress> | undefined
 }
 
 const defaultPolling: Schedule.Schedule<unknown, unknown> = Schedule.exponential(Duration.millis(500), 2).pipe(
@@ -153,15 +176,21 @@ const defaultPolling: Schedule.Schedule<unknown, unknown> = Schedule.exponential
 )
 
 /**
- * Polls a job until it finishes and returns it. A failed job fails with
+ * Polls a job until it finishes and returns it, reporting its progress
+ * percentage to `onProgress` after every poll. A failed job fails with
  * `JobFailed`, a cancelled one with `JobCancelled` (both carry the job's
- * notes); giving up after `timeout` fails with `JobTimedOut`. REST:
- * `GET /api/{v}/sites/{siteId}/jobs/{jobId}`, repeatedly. Fails also with
- * `NotFound` or a `CommonError`. Minimum API version: 2.2.
+ * notes); giving up after `timeout` (default {@link DEFAULT_WAIT_TIMEOUT},
+ * 3 hours) fails with `JobTimedOut`, which carries the last progress; the
+ * job itself goes on. REST: `GET /api/{v}/sites/{siteId}/jobs/{jobId}`,
+ * repeatedly. Fails also with `NotFound` or a `CommonError`. Minimum API
+ * version: 2.2.
  *
  * @example
  * ```ts
- * const done = yield* Jobs.wait(job.id, { timeout: "10 minutes" })
+ * const done = yield* Jobs.wait(job.id, {
+ *   timeout: "10 minutes",
+ *   onProgress: (p) => Effect.log(`${p.job.type}: ${p.done}%`)
+ * })
  * ```
  */
 export const wait = (
@@ -170,12 +199,18 @@ export const wait = (
 ): Effect.Effect<JobItem, CommonError | NotFound | JobFailed | JobCancelled | JobTimedOut, TableauSession> =>
   Effect.gen(function*() {
     let latest: JobItem | undefined
-    const poll = Effect.tap(get(jobId), (j) => Effect.sync(() => (latest = j)))
+    const onProgress = options.onProgress
+    const poll = Effect.tap(get(jobId), (j) =>
+      Effect.suspend(() => {
+        latest = j
+        return onProgress === undefined ? Effect.void : onProgress({ unit: "percent", done: j.progress, total: 100, job: j })
+      }))
+    const timeout = Duration.decode(options.timeout ?? DEFAULT_WAIT_TIMEOUT)
     yield* poll.pipe(
       Effect.repeat({ schedule: options.schedule ?? defaultPolling, until: (j) => j.finished }),
       (effect) =>
-        options.timeout === undefined ? effect : Effect.timeoutFail(effect, {
-          duration: options.timeout,
+        !Duration.isFinite(timeout) ? effect : Effect.timeoutFail(effect, {
+          duration: timeout,
           onTimeout: () => new JobTimedOut({ jobId, progress: latest?.progress ?? 0 })
         })
     )

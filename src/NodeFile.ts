@@ -6,6 +6,7 @@
  *
  * @example
  * ```ts
+ * import { Workbooks } from "effect-tableau"
  * import * as NodeFile from "effect-tableau/node"
  *
  * const file = yield* NodeFile.read("Sales.twbx")

@@ -161,7 +161,7 @@ export const list = (options?: StreamOptions): Stream.Stream<ProjectItem, Common
  *
  * @example
  * ```ts
- * const nested = yield* Stream.runCollect(Projects.children(finance.id))
+ * const nested = yield* Stream.runCollect(Projects.children(projectId))
  * ```
  */
 export const children = (

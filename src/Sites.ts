@@ -163,7 +163,7 @@ export const create = (fields: NewSite): Effect.Effect<SiteItem, CommonError | C
  *
  * @example
  * ```ts
- * const s = yield* Sites.get(SiteId.make("9a8b7c6d-5e4f-3a2b-1c0d-9e8f7a6b5c4d"))
+ * const s = yield* Sites.get(Ids.SiteId.make("9a8b7c6d-5e4f-3a2b-1c0d-9e8f7a6b5c4d"))
  * ```
  */
 export const get = (

@@ -40,7 +40,7 @@ import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import * as SynchronizedRef from "effect/SynchronizedRef"
 import * as Credentials from "./Credentials.ts"
-import { type CommonError, InvalidRequest, type SignInFailed } from "./Errors.ts"
+import { type CommonError, InvalidRequest, MissingConfig, type SignInFailed } from "./Errors.ts"
 import type { SiteId, UserId } from "./Ids.ts"
 import * as SignIn from "./internal/signin.ts"
 import * as Transport from "./internal/transport.ts"
@@ -291,11 +291,55 @@ export const config: Config.Config<Options> = Config.all({
   )
 })
 
+/** The credential variables {@link config} accepts, in the order it tries them. */
+const CREDENTIAL_SETS: ReadonlyArray<ReadonlyArray<string>> = [
+  ["TABLEAU_PAT_NAME", "TABLEAU_PAT_SECRET"],
+  ["TABLEAU_USERNAME", "TABLEAU_PASSWORD"],
+  ["TABLEAU_JWT"]
+]
+
+/**
+ * Why {@link config} failed, in one line naming the variables to set (read
+ * from the same `ConfigProvider`; values are only tested for presence).
+ * `undefined` when nothing is missing (the failure was of another kind).
+ */
+const missingConfig: Effect.Effect<MissingConfig | undefined> = Effect.gen(function*() {
+  const names = ["TABLEAU_SERVER", ...CREDENTIAL_SETS.flat()]
+  const present = new Set<string>()
+  for (const name of names) {
+    const value = yield* Effect.orElseSucceed(Config.option(Config.string(name)), () => Option.none())
+    if (Option.isSome(value)) present.add(name)
+  }
+  const missing = (set: ReadonlyArray<string>) => set.filter((name) => !present.has(name))
+  const parts: Array<string> = []
+  const variables: Array<string> = []
+  if (!present.has("TABLEAU_SERVER")) {
+    parts.push("TABLEAU_SERVER")
+    variables.push("TABLEAU_SERVER")
+  }
+  if (!CREDENTIAL_SETS.some((set) => missing(set).length === 0)) {
+    // A set begun but not finished names what it lacks; otherwise every set is offered.
+    const begun = CREDENTIAL_SETS.find((set) => missing(set).length < set.length)
+    if (begun !== undefined) {
+      const lacking = missing(begun)
+      parts.push(`${lacking.join(" and ")} (${begun.filter((n) => present.has(n)).join(" and ")} is set)`)
+      variables.push(...lacking)
+    } else {
+      parts.push(`credentials (${CREDENTIAL_SETS.map((set) => set.join(" and ")).join(", or ")})`)
+      variables.push(...CREDENTIAL_SETS.flat())
+    }
+  }
+  return parts.length === 0 ? undefined : new MissingConfig({ variables, reason: `set ${parts.join(" and ")}` })
+})
+
 /**
  * A session layer configured from the environment (see {@link config});
  * `overrides` set what the environment does not (timeout, retry, ...).
- * Fails with a `ConfigError` when the variables are missing, otherwise as
- * {@link layer}.
+ * Fails with `MissingConfig` when variables are missing (one line naming
+ * them, such as `set TABLEAU_SERVER and credentials (TABLEAU_PAT_NAME and
+ * TABLEAU_PAT_SECRET, or TABLEAU_USERNAME and TABLEAU_PASSWORD, or
+ * TABLEAU_JWT)`), with a `ConfigError` for another configuration failure,
+ * otherwise as {@link layer}.
  *
  * @example
  * ```ts
@@ -304,10 +348,19 @@ export const config: Config.Config<Options> = Config.all({
  */
 export const layerConfig = (
   overrides: Partial<Omit<Options, "server" | "site" | "credentials" | "apiVersion">> = {}
-): Layer.Layer<TableauSession, SignInError | import("effect/ConfigError").ConfigError, HttpClient.HttpClient> =>
+): Layer.Layer<
+  TableauSession,
+  SignInError | MissingConfig | import("effect/ConfigError").ConfigError,
+  HttpClient.HttpClient
+> =>
   Layer.scoped(
     TableauSession,
-    Effect.flatMap(config, (options) => make({ ...options, ...overrides }))
+    config.pipe(
+      Effect.catchAll((error) =>
+        Effect.flatMap(missingConfig, (missing) => Effect.fail(missing ?? error))
+      ),
+      Effect.flatMap((options) => make({ ...options, ...overrides }))
+    )
   )
 
 /** The current sign-in (site, user, token). */

@@ -279,6 +279,9 @@ export const problems = (text: string): ReadonlyArray<RowProblem> => check(parse
  *
  * @example
  * ```ts
+ * import * as fs from "node:fs"
+ * import { UserCsv } from "effect-tableau"
+ *
  * const csv = yield* UserCsv.validate(fs.readFileSync("users.csv", "utf8"))
  * ```
  */
@@ -339,6 +342,10 @@ const escapeField = (value: string): string => (/[",\r\n]/.test(value) || value 
  *
  * @example
  * ```ts
+ * import * as fs from "node:fs"
+ * import { UserCsv } from "effect-tableau"
+ *
+ * const csv = yield* UserCsv.make([{ name: "ana@example.com", siteRole: "Explorer" }])
  * fs.writeFileSync("users.csv", UserCsv.render(csv))
  * ```
  */

@@ -20,12 +20,14 @@ import type { CommonError, Conflict, NotFound, UnsupportedApiVersion } from "./E
 import { UserId } from "./Ids.ts"
 import { type AuthSetting, GroupItem, type SiteRole, UserItem, userFields } from "./internal/directory.ts"
 import * as Endpoint from "./internal/endpoint.ts"
+import { track } from "./internal/progress.ts"
 import * as Upload from "./internal/upload.ts"
 import * as Transport from "./internal/transport.ts"
 import { WorkbookItem } from "./Workbooks.ts"
 import * as Xml from "./internal/xml.ts"
 import { JobItem } from "./Jobs.ts"
 import * as RequestOptions from "./RequestOptions.ts"
+import type { OnProgress, Progress } from "./Progress.ts"
 import type { Page, PageOptions, StreamOptions } from "./RequestOptions.ts"
 import type { TableauSession } from "./TableauSession.ts"
 import * as UserCsv from "./UserCsv.ts"
@@ -514,6 +516,8 @@ export interface ExportOptions extends UserFilters {
   readonly concurrency?: number | undefined
   /** Separator of group names inside the `groups` column (default `;`). */
   readonly groupSeparator?: string | undefined
+  /** Called after every user line with the lines so far (`unit: "rows"`; the total is not known in advance). */
+  readonly onProgress?: OnProgress | undefined
 }
 
 /** The header line of `export`. */
@@ -583,7 +587,7 @@ const export_ = (
 ): Stream.Stream<string, CommonError, TableauSession> => {
   const pageSize = options.pageSize ?? 1000
   const separator = options.groupSeparator ?? ";"
-  const { groups: withGroups = true, concurrency, groupSeparator: _, pageSize: __, ...filters } = options
+  const { groups: withGroups = true, concurrency, groupSeparator: _, pageSize: __, onProgress, ...filters } = options
   const rows = (groupsOf: (id: string) => string) =>
     list({ ...filters, pageSize, concurrency }).pipe(
       Stream.map((u) =>
@@ -603,7 +607,8 @@ const export_ = (
     ? Stream.unwrap(Effect.map(membership(pageSize, concurrency), ({ byUser, names }) =>
       rows((id) => groupNames(byUser.get(id), names, separator))))
     : rows(() => "")
-  return Stream.concat(Stream.make(EXPORT_HEADER), body)
+  const counted = track(body, onProgress, () => 1, (done): Progress => ({ unit: "rows", done, total: undefined }))
+  return Stream.concat(Stream.make(EXPORT_HEADER), counted)
 }
 
 export {
@@ -615,7 +620,8 @@ export {
    * the number of users. Group names come from one pass over the groups and
    * their members before the first user line (a map of user ID to group
    * indexes, sized by the memberships, not one request per user); pass
-   * `groups: false` to skip it. The filters of `list` apply. REST:
+   * `groups: false` to skip it. The filters of `list` apply; `onProgress`
+   * reports the user lines emitted (see `Progress`). REST:
    * `GET .../groups`, `GET .../groups/{groupId}/users`, `GET .../users`.
    * Fails with a `CommonError`. Minimum API version: 2.0.
    *

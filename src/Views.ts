@@ -5,7 +5,8 @@
  *
  * Exports take view filters (`filters`), sent as Tableau's `vf_<field>`
  * parameters: several values of one field are joined with commas, and a
- * comma inside a value is sent as `\,`.
+ * comma inside a value is sent as `\,`. `onProgress` reports the bytes
+ * received and the size when the server sends it (see `Progress`).
  *
  * @since 0.1.0
  */
@@ -19,6 +20,7 @@ import { ViewId, WorkbookId } from "./Ids.ts"
 import { byteStream, bytes, flag } from "./internal/content.ts"
 import * as Endpoint from "./internal/endpoint.ts"
 import { type ClassOf, IntFromString, OptionalDate, OptionalString } from "./internal/schema.ts"
+import type { OnProgress } from "./Progress.ts"
 import type { Page, PageOptions, StreamOptions } from "./RequestOptions.ts"
 import { TagLabelsOrEmpty } from "./Tags.ts"
 import type { TableauSession } from "./TableauSession.ts"
@@ -86,6 +88,8 @@ export interface ExportOptions {
   readonly maxAge?: number | undefined
   /** View filters (`vf_<field>`). */
   readonly filters?: ViewFilters | undefined
+  /** Called as bytes arrive: bytes received, and the size when the server sends it. */
+  readonly onProgress?: OnProgress | undefined
 }
 
 /** Options of `image`. */
@@ -254,7 +258,7 @@ const exportStream = (
     },
     errors: ["NotFound", "UnsupportedApiVersion"],
     minApiVersion: sized ? "3.23" : minApiVersion
-  })
+  }, options.onProgress)
 }
 
 /**

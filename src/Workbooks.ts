@@ -304,7 +304,8 @@ export const revisions = (
  * The workbook file (`.twbx`, or `.twb` without extract), streamed as it
  * arrives (TSC's `download`): pipe it to a file, an object store or a hash.
  * `includeExtract: false` leaves the extract out; `revision` downloads an
- * older revision. REST:
+ * older revision; `onProgress` reports the bytes received and the file's
+ * size (see `Progress`). REST:
  * `GET /api/{v}/sites/{siteId}/workbooks/{workbookId}/content?includeExtract=`
  * (`.../revisions/{n}/content`). Fails with `NotFound` (404006),
  * `UnsupportedApiVersion`, `InvalidRequest` or a `CommonError`. Minimum
@@ -312,9 +313,10 @@ export const revisions = (
  *
  * @example
  * ```ts
- * const size = yield* Workbooks.download(workbookId, { includeExtract: false }).pipe(
- *   Stream.runFold(0, (n, chunk) => n + chunk.length)
- * )
+ * const size = yield* Workbooks.download(workbookId, {
+ *   includeExtract: false,
+ *   onProgress: (p) => Effect.log(Progress.format(p))
+ * }).pipe(Stream.runFold(0, (n, chunk) => n + chunk.length))
  * ```
  */
 export const download = (

@@ -15,6 +15,8 @@
  * @example
  * ```ts
  * import { it } from "@effect/vitest"
+ * import * as Effect from "effect/Effect"
+ * import * as Stream from "effect/Stream"
  * import { Sites } from "effect-tableau"
  * import * as FakeTableau from "effect-tableau/testing"
  *

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as Cause from "effect/Cause"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -143,6 +144,35 @@ describe("sign-in", () => {
         Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["TABLEAU_SERVER", server]])))
       ))
       expect(String(missing)).toContain("TABLEAU_PAT_NAME")
+    }))
+
+  const layerConfigError = (vars: ReadonlyArray<readonly [string, string]>) =>
+    Layer.build(TableauSession.layerConfig()).pipe(
+      Effect.scoped,
+      Effect.provide(FakeTableau.layer()),
+      Effect.withConfigProvider(ConfigProvider.fromMap(new Map(vars))),
+      Effect.flip
+    )
+
+  it.effect("layerConfig names the missing variables in one line", () =>
+    Effect.gen(function*() {
+      const none = yield* layerConfigError([])
+      expect(none._tag).toBe("MissingConfig")
+      expect(none.message).toBe(
+        "TableauSession.layerConfig: set TABLEAU_SERVER and credentials (TABLEAU_PAT_NAME and TABLEAU_PAT_SECRET, " +
+          "or TABLEAU_USERNAME and TABLEAU_PASSWORD, or TABLEAU_JWT)"
+      )
+      // What a program that fails with it prints: no And/Or tree, no <redacted>.
+      const printed = Cause.pretty(Cause.fail(none)).split("\n")[0]!
+      expect(printed).toBe(`MissingConfig: ${none.message}`)
+      expect(printed).not.toContain("redacted")
+
+      const half = yield* layerConfigError([["TABLEAU_SERVER", server], ["TABLEAU_PAT_NAME", "ci"]])
+      expect(half.message).toBe("TableauSession.layerConfig: set TABLEAU_PAT_SECRET (TABLEAU_PAT_NAME is set)")
+      if (half._tag === "MissingConfig") expect(half.variables).toEqual(["TABLEAU_PAT_SECRET"])
+
+      const noServer = yield* layerConfigError([["TABLEAU_JWT", "x.y.z"]])
+      expect(noServer.message).toBe("TableauSession.layerConfig: set TABLEAU_SERVER")
     }))
 })
 

@@ -16,10 +16,12 @@ import { RevisionItem } from "../Content.ts"
 import type { CommonError, DeclaredErrorTag, NotFound, UnsupportedApiVersion } from "../Errors.ts"
 import { InvalidRequest, ResponseTooLarge } from "../Errors.ts"
 import type { ConnectionId } from "../Ids.ts"
+import type { OnProgress, Progress } from "../Progress.ts"
 import { JobItem } from "../Jobs.ts"
 import type { StreamOptions } from "../RequestOptions.ts"
 import { TableauSession } from "../TableauSession.ts"
 import * as Endpoint from "./endpoint.ts"
+import { track } from "./progress.ts"
 import { ArrayOf } from "./schema.ts"
 import { xmlBody } from "./transport.ts"
 import * as Xml from "./xml.ts"
@@ -46,13 +48,36 @@ export const refPath = (ref: ContentRef, suffix?: Endpoint.Path): Endpoint.Path 
 }
 
 /**
+ * The size an answer announces, when it is the size of the bytes read: a
+ * `Content-Length` of a body without `Content-Encoding` (a compressed
+ * body's length is not the length after decompression).
+ */
+const announcedSize = (headers: Readonly<Record<string, string>>): number | undefined => {
+  const encoding = headers["content-encoding"]
+  if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") return undefined
+  const length = headers["content-length"]
+  return length !== undefined && /^\d+$/.test(length.trim()) ? Number(length) : undefined
+}
+
+/**
  * The body of a successful answer as a Stream of bytes, read as it arrives;
- * a download that stalls for the session's idle timeout fails.
+ * a download that stalls for the session's idle timeout fails. `onProgress`
+ * gets the bytes received after every piece, with the size when the answer
+ * announces it.
  */
 export const byteStream = <const Tags extends DeclaredErrorTag = never>(
-  spec: Endpoint.Spec<Tags>
+  spec: Endpoint.Spec<Tags>,
+  onProgress?: OnProgress | undefined
 ): Stream.Stream<Uint8Array, Endpoint.ErrorOf<Tags>, TableauSession> =>
-  Stream.unwrap(Effect.map(Endpoint.raw(spec), (response) => Endpoint.body(spec.operation, response)))
+  Stream.unwrap(Effect.map(Endpoint.raw(spec), (response) => {
+    const total = announcedSize(response.headers)
+    return track(
+      Endpoint.body(spec.operation, response),
+      onProgress,
+      (chunk) => chunk.byteLength,
+      (done): Progress => ({ unit: "bytes", done, total })
+    )
+  }))
 
 /**
  * The whole body of a successful answer (a preview image, say), counted as
@@ -212,6 +237,8 @@ export interface DownloadOptions {
   readonly includeExtract?: boolean | undefined
   /** A revision number to download instead of the current content (API 2.3). */
   readonly revision?: number | undefined
+  /** Called as bytes arrive: bytes received, and the file's size when the server sends it. */
+  readonly onProgress?: OnProgress | undefined
 }
 
 /** The file of a workbook or data source (or one of its revisions), streamed. */
@@ -232,5 +259,5 @@ export const downloadOf = (
     query: { includeExtract: flag(options.includeExtract) },
     errors: ["NotFound", "UnsupportedApiVersion"],
     minApiVersion: options.includeExtract === false ? "2.5" : options.revision !== undefined ? "2.3" : undefined
-  })
+  }, options.onProgress)
 }

@@ -12,6 +12,7 @@ import type { PublishMode } from "../Content.ts"
 import type { CommonError, Conflict, NotFound, UploadCorrupted } from "../Errors.ts"
 import { InvalidRequest } from "../Errors.ts"
 import type { UploadSessionId } from "../Ids.ts"
+import type { OnProgress } from "../Progress.ts"
 import type { TableauSession } from "../TableauSession.ts"
 import { connectionsElement, credentialsElement } from "./content.ts"
 import * as Endpoint from "./endpoint.ts"
@@ -38,8 +39,8 @@ export interface PublishCommon<E> {
   readonly chunkBytes?: number | undefined
   /** Largest content sent in one request (default and maximum 64 MB). */
   readonly singleRequestLimit?: number | undefined
-  /** Called after every chunk sent (bytes, chunks, total when known). */
-  readonly onProgress?: ((progress: Upload.Progress) => Effect.Effect<void>) | undefined
+  /** Called after every chunk sent: bytes sent (`done`), chunks, and the size (`total`) when known. */
+  readonly onProgress?: OnProgress<Upload.Progress> | undefined
 }
 
 /** What a publish can fail with: Tableau's failures, the upload's, and the content stream's. */

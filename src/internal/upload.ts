@@ -30,6 +30,7 @@ import * as Stream from "effect/Stream"
 import type { CommonError } from "../Errors.ts"
 import { UploadCorrupted } from "../Errors.ts"
 import { UploadSessionId } from "../Ids.ts"
+import type { OnProgress, Progress as BaseProgress } from "../Progress.ts"
 import type { TableauSession } from "../TableauSession.ts"
 import * as Endpoint from "./endpoint.ts"
 import type { TaggedErrorOf } from "./schema.ts"
@@ -49,13 +50,28 @@ export type Content<E = never> =
   | ReadableStream<Uint8Array>
   | Blob
 
-/** Progress of an upload, reported after every chunk (or once for a single request). */
-export interface Progress {
+/**
+ * Progress of an upload, reported after every chunk (or once for a single
+ * request): the library's `Progress` in bytes, plus the chunks sent.
+ */
+export interface Progress extends BaseProgress {
+  readonly unit: "bytes"
+  /** Bytes sent (the same as `done`). */
   readonly bytesSent: number
   readonly chunksSent: number
-  /** The content's size, when known in advance. */
+  /** The content's size, when known in advance (the same as `total`). */
   readonly totalBytes: number | undefined
 }
+
+/** An upload's progress after `bytesSent` bytes in `chunksSent` chunks. */
+const progressOf = (bytesSent: number, chunksSent: number, totalBytes: number | undefined): Progress => ({
+  unit: "bytes",
+  done: bytesSent,
+  total: totalBytes,
+  bytesSent,
+  chunksSent,
+  totalBytes
+})
 
 const SourceErrorFields = { description: Schema.String }
 
@@ -300,7 +316,7 @@ export interface UploadOptions {
   /** The content's size, if known (for progress). */
   readonly totalBytes?: number | undefined
   /** Called after every chunk. */
-  readonly onProgress?: ((progress: Progress) => Effect.Effect<void>) | undefined
+  readonly onProgress?: OnProgress<Progress> | undefined
 }
 
 /**
@@ -320,7 +336,7 @@ export const uploadFile = <E>(
       partHead(boundary, payloadPart(undefined), true),
       partHead(boundary, { name: "tableau_file", filename: "file", contentType: "application/octet-stream" }, false)
     ])
-    const progress = yield* Ref.make<Progress>({ bytesSent: 0, chunksSent: 0, totalBytes: options.totalBytes })
+    const progress = yield* Ref.make<Progress>(progressOf(0, 0, options.totalBytes))
     const reported = yield* Ref.make(Number(session.fileSize ?? "0") || 0)
     const send = (frame: Frame) =>
       Effect.gen(function*() {
@@ -337,11 +353,10 @@ export const uploadFile = <E>(
             })
           }
         }
-        const after = yield* Ref.updateAndGet(progress, (p) => ({
-          ...p,
-          bytesSent: p.bytesSent + frame.dataBytes,
-          chunksSent: p.chunksSent + 1
-        }))
+        const after = yield* Ref.updateAndGet(
+          progress,
+          (p) => progressOf(p.bytesSent + frame.dataBytes, p.chunksSent + 1, p.totalBytes)
+        )
         if (options.onProgress) yield* options.onProgress(after)
       })
     yield* Effect.scoped(Effect.gen(function*() {
@@ -434,7 +449,7 @@ export const publish = <A, E, R, SE>(
         filename: options.filename
       })
       const result = yield* commit(body, undefined)
-      if (options.onProgress) yield* options.onProgress({ bytesSent: size, chunksSent: 1, totalBytes: size })
+      if (options.onProgress) yield* options.onProgress(progressOf(size, 1, size))
       return result
     }
     const uploadSessionId = yield* uploadFile(stream, { ...options, totalBytes: options.totalBytes ?? size })

@@ -24,12 +24,15 @@ const root = fileURLToPath(new URL("../..", import.meta.url))
 
 /**
  * The only files in src/ that may use Node built-ins: the fake server's
- * Node/Deno-only helpers, and the `effect-tableau/node` entry (file paths).
+ * Node/Deno-only helpers, the `effect-tableau/node` entry (file paths),
+ * and the `effect-tableau` command line (src/cli, the package's bin).
  */
 export const NODE_ONLY: ReadonlySet<string> = new Set([
   "src/NodeFile.ts",
   "src/internal/fake/node.ts",
-  "src/internal/fake/cli.ts",
+  "src/cli/fakeServer.ts",
+  "src/cli/main.ts",
+  "src/cli/node.ts",
   "src/internal/fake/digest.ts"
 ])
 

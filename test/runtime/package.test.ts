@@ -4,8 +4,8 @@
  * loaders), imports both entries, runs a program against the fake, and
  * type-checks a file that uses them.
  */
-import { execFileSync } from "node:child_process"
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { execFileSync, spawnSync } from "node:child_process"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -43,9 +43,24 @@ describe("npm package", () => {
 
   it("contains the compiled entries and no sources or tests", () => {
     const paths = packed.files.map((f) => f.path)
-    expect(paths).toEqual(expect.arrayContaining(["dist/mod.js", "dist/mod.d.ts", "dist/src/testing.js", "package.json"]))
+    expect(paths).toEqual(
+      expect.arrayContaining(["dist/mod.js", "dist/mod.d.ts", "dist/src/testing.js", "dist/src/cli/main.js", "package.json"])
+    )
     expect(paths.filter((p) => p.endsWith(".ts") && !p.endsWith(".d.ts"))).toEqual([])
-    expect(paths.filter((p) => p.startsWith("test/") || p.includes("fake/cli"))).toEqual([])
+    expect(paths.filter((p) => p.startsWith("test/"))).toEqual([])
+  })
+
+  it("installs the effect-tableau bin, which runs under plain Node", () => {
+    const bin = join(project, "node_modules", ".bin", "effect-tableau")
+    expect(execFileSync(bin, ["--version"], { cwd: project, encoding: "utf8" }).trim()).toBe(
+      (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { version: string }).version
+    )
+    expect(execFileSync(bin, ["fake-server", "--help"], { cwd: project, encoding: "utf8" })).toContain("--users")
+    const bad = spawnSync(bin, ["fake-server", "--users", "lots"], { cwd: project, encoding: "utf8" })
+    expect({ status: bad.status, stderr: bad.stderr.trim() }).toEqual({
+      status: 2,
+      stderr: "--users must be a whole number of 0 or more, got 'lots'"
+    })
   })
 
   it("imports both entries under plain Node and runs a program", () => {
