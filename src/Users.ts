@@ -153,9 +153,13 @@ export interface UserPageOptions extends PageOptions, UserFilters {}
 /** Options of `list`. */
 export interface UserListOptions extends StreamOptions, UserFilters {}
 
-const withFilters = <O extends RequestOptions.ListOptions & UserFilters>(options: O | undefined): O | undefined => {
-  if (options === undefined) return undefined
-  const { siteRole, name, lastLoginSince, lastLoginUntil, ...rest } = options
+/**
+ * Without `fields`, Get Users on Site leaves out `fullName`, `email` and
+ * other attributes (TSC's issue #565, fixed by always sending `_all_`), so
+ * a list asks for every attribute unless the caller chose its fields.
+ */
+const withFilters = <O extends RequestOptions.ListOptions & UserFilters>(options: O | undefined): O => {
+  const { siteRole, name, lastLoginSince, lastLoginUntil, ...rest } = options ?? ({} as O)
   const extra: Array<RequestOptions.Filter> = []
   if (siteRole !== undefined) {
     extra.push(
@@ -165,14 +169,20 @@ const withFilters = <O extends RequestOptions.ListOptions & UserFilters>(options
   if (name !== undefined) extra.push(RequestOptions.eq("name", name))
   if (lastLoginSince !== undefined) extra.push(RequestOptions.gte("lastLogin", lastLoginSince))
   if (lastLoginUntil !== undefined) extra.push(RequestOptions.lte("lastLogin", lastLoginUntil))
-  return { ...rest, filter: [...(rest.filter ?? []), ...extra] } as unknown as O
+  return {
+    ...rest,
+    fields: rest.fields === undefined || rest.fields.length === 0 ? ["_all_"] : rest.fields,
+    filter: [...(rest.filter ?? []), ...extra]
+  } as unknown as O
 }
 
 const listSpec: Endpoint.Spec = { operation: "Users.list", method: "GET", path: Endpoint.path`users`, errors: [] }
 
 /**
  * Reads one page of the users of the site (TSC's `users.get`). Filters
- * (`siteRole`, `name`, `lastLogin`, ...), sorts and `fields` are Tableau's.
+ * (`siteRole`, `name`, `lastLogin`, ...), sorts and `fields` are Tableau's;
+ * without `fields` it asks for `_all_`, since Tableau's default attributes
+ * leave out `fullName` and `email`.
  * REST: `GET /api/{v}/sites/{siteId}/users`. Fails with a `CommonError`.
  * Minimum API version: 2.0.
  *
@@ -187,7 +197,8 @@ export const getPage = (
 
 /**
  * Every user of the site, as a Stream over all pages (TSC's
- * `Pager(server.users)`). REST: `GET /api/{v}/sites/{siteId}/users`.
+ * `Pager(server.users)`). Without `fields` it asks for `_all_` (see
+ * `getPage`). REST: `GET /api/{v}/sites/{siteId}/users?fields=_all_`.
  * Fails with a `CommonError`. Minimum API version: 2.0.
  *
  * @example
