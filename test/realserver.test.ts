@@ -8,11 +8,12 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { Users } from "../mod.ts"
+import { Groups, GroupSets, Ids, Users } from "../mod.ts"
 import { table } from "../src/internal/fake/server.ts"
 import { put } from "../src/internal/fake/store.ts"
 import * as Fake from "../src/testing.ts"
 import { FakeTableau } from "../src/testing.ts"
+import { cannedSession, fixture } from "./support/canned.ts"
 import { recordingSession, sentTo } from "./support/recording.ts"
 
 describe("Users.list and Users.export ask for every attribute (item 1)", () => {
@@ -52,4 +53,31 @@ describe("Users.list and Users.export ask for every attribute (item 1)", () => {
       const [last] = (yield* sentTo("/users?", "GET")).slice(-1)
       expect(new URL(last!.url).searchParams.get("fields")).toBe("_default_,email")
     }).pipe(Effect.provide(recordingSession())))
+})
+
+describe("group sets keep their groups in both shapes (item 2)", () => {
+  it.effect("<group> directly under <groupSet>, and inside <groups>, one or several", () =>
+    Effect.gen(function*() {
+      const direct = yield* GroupSets.get(Ids.GroupSetId.make("5a1c2b3d-0000-4000-a000-00000000g5e7"))
+      expect(direct.groupCount).toBe(3)
+      expect(direct.groups.map((g) => g.name)).toEqual(["EMEA", "APAC", "AMER"])
+      const page = yield* GroupSets.getPage()
+      expect(page.items.map((s) => [s.name, s.groupCount, s.groups.map((g) => g.name)])).toEqual([
+        ["Wrapped", 2, ["EMEA", "APAC"]],
+        ["Direct, one group", 1, ["AMER"]],
+        ["Counted only", 4, []]
+      ])
+    }).pipe(Effect.provide(cannedSession([
+      { method: "GET", pattern: "/api/:v/sites/:siteId/groupsets/:id", body: fixture("groupset-direct.xml") },
+      { method: "GET", pattern: "/api/:v/sites/:siteId/groupsets", body: fixture("groupsets-page.xml") }
+    ]))))
+
+  it.effect("the fake answers Get Group Set with <group> under <groupSet>, and the client reads them", () =>
+    Effect.gen(function*() {
+      const set = yield* GroupSets.create({ name: "Leads" })
+      const a = yield* Groups.create({ name: "EMEA" })
+      yield* GroupSets.addGroup(set.id, a.id)
+      const read = yield* GroupSets.get(set.id)
+      expect([read.groupCount, read.groups.map((g) => g.id)]).toEqual([1, [a.id]])
+    }).pipe(Effect.provide(Fake.sessionLayer())))
 })
