@@ -23,7 +23,7 @@ import * as Endpoint from "./internal/endpoint.ts"
 import * as Upload from "./internal/upload.ts"
 import { WorkbookItem } from "./Workbooks.ts"
 import * as Xml from "./internal/xml.ts"
-import { JobItem } from "./Jobs.ts"
+import { JobItem, jobDecoder } from "./Jobs.ts"
 import * as RequestOptions from "./RequestOptions.ts"
 import type { Page, PageOptions, StreamOptions } from "./RequestOptions.ts"
 import type { TableauSession } from "./TableauSession.ts"
@@ -420,7 +420,7 @@ export interface ImportCsvOptions {
   readonly authSettings?: Readonly<Record<string, AuthSetting>> | undefined
 }
 
-const job = Endpoint.one("job", JobItem)
+const job = jobDecoder
 const encoder = new TextEncoder()
 
 /**

@@ -8,12 +8,13 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { Groups, GroupSets, Ids, Users } from "../mod.ts"
+import { Groups, GroupSets, Ids, Jobs, Users, Workbooks } from "../mod.ts"
 import { table } from "../src/internal/fake/server.ts"
 import { put } from "../src/internal/fake/store.ts"
 import * as Fake from "../src/testing.ts"
 import { FakeTableau } from "../src/testing.ts"
 import { cannedSession, fixture } from "./support/canned.ts"
+import { contentLayer } from "./support/content.ts"
 import { recordingSession, sentTo } from "./support/recording.ts"
 
 describe("Users.list and Users.export ask for every attribute (item 1)", () => {
@@ -80,4 +81,39 @@ describe("group sets keep their groups in both shapes (item 2)", () => {
       const read = yield* GroupSets.get(set.id)
       expect([read.groupCount, read.groups.map((g) => g.id)]).toEqual([1, [a.id]])
     }).pipe(Effect.provide(Fake.sessionLayer())))
+})
+
+describe("job notes nested in the job-type element reach JobFailed (item 3)", () => {
+  it.effect("a failed extract refresh and a failed flow run: notes and the error's message carry the reason", () =>
+    Effect.gen(function*() {
+      const refresh = yield* Effect.flip(Jobs.wait(Ids.JobId.make("7c9e2a10-0000-4000-a000-00000000j0b1")))
+      expect(refresh._tag).toBe("JobFailed")
+      if (refresh._tag !== "JobFailed") return
+      expect(refresh.notes).toEqual([
+        "com.tableausoftware.nativeapi.dll.DataSourceException: The database credentials for 'warehouse' were rejected."
+      ])
+      expect(refresh.message).toContain("credentials for 'warehouse' were rejected")
+      const flow = yield* Jobs.get(Ids.JobId.make("7c9e2a10-0000-4000-a000-00000000j0b2"))
+      expect(flow.noteLines).toEqual([
+        "Output step 'Orders' failed",
+        "Output step 'Orders' could not write to the target table."
+      ])
+    }).pipe(Effect.provide(cannedSession([
+      { method: "GET", pattern: "/api/:v/sites/:siteId/jobs/7c9e2a10-0000-4000-a000-00000000j0b1", body: fixture("job-refresh-failed.xml") },
+      { method: "GET", pattern: "/api/:v/sites/:siteId/jobs/7c9e2a10-0000-4000-a000-00000000j0b2", body: fixture("job-flow-failed.xml") }
+    ]))))
+
+  it.effect("the fake nests a refresh's notes in <extractRefreshJob>, and Workbooks.refresh then Jobs.wait fails with them", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeTableau
+      const workbooks = table(fake.state, "workbooks", fake.defaultSiteId)
+      const [first] = [...workbooks.rows.values()]
+      put(workbooks, { ...first!, _refreshError: "The extract could not be refreshed: connection timed out." })
+      const job = yield* Workbooks.refresh(Ids.WorkbookId.make(first!.id))
+      const failed = yield* Effect.flip(Jobs.wait(job.id))
+      expect(failed._tag === "JobFailed" && failed.notes).toEqual(["The extract could not be refreshed: connection timed out."])
+      expect(failed.message).toContain("connection timed out")
+      const sent = fake.log.filter((e) => e.path.endsWith(`/jobs/${job.id}`))
+      expect(sent.length).toBeGreaterThan(0)
+    }).pipe(Effect.provide(contentLayer({ content: { projects: 1, workbooksPerProject: 1 } }))))
 })

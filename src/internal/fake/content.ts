@@ -62,7 +62,7 @@ export const findGroup = (ctx: Context, id: string): FakeRecord => {
 /** The current time as Tableau writes it. */
 export const stamp = (state: FakeState): string => new Date(state.now()).toISOString().replace(/\.\d{3}Z$/, "Z")
 
-/** Attributes kept on records for the fake's own use, rendered as child elements or not at all. */
+/** Attributes kept on records for the fake's own use, rendered as child elements or not at all (so are `_`-prefixed keys). */
 const INTERNAL = new Set(["projectId", "ownerId", "workbookId", "tags", "totalViewCount", "password", "parentKey"])
 
 /** Renders a workbook, view or data source with its project, owner, tags (and usage). */
@@ -73,7 +73,7 @@ export const renderItem = (
   options: { readonly usage?: boolean } = {}
 ): string => {
   const attributes: Record<string, string | undefined> = {}
-  for (const [key, value] of Object.entries(record)) if (!INTERNAL.has(key)) attributes[key] = value
+  for (const [key, value] of Object.entries(record)) if (!INTERNAL.has(key) && !key.startsWith("_")) attributes[key] = value
   const project = record["projectId"] === undefined
     ? undefined
     : table(ctx.state, "projects", ctx.auth.siteId).rows.get(record["projectId"])

@@ -37,6 +37,11 @@ export const createJob = (
     readonly notes?: ReadonlyArray<string>
     /** Runs when the job finishes successfully; returned lines become notes. */
     readonly onFinish?: () => ReadonlyArray<string> | void
+    /**
+     * The job-type element Tableau puts under `<job>` (`extractRefreshJob`
+     * for RefreshExtract) and the item it names; the job's notes go inside it.
+     */
+    readonly detail?: { readonly element: string; readonly kind: string; readonly id: string; readonly name?: string | undefined }
   }
 ): FakeRecord => {
   const id = state.newId()
@@ -45,7 +50,11 @@ export const createJob = (
     mode: "Asynchronous",
     type: options.type,
     progress: "0",
-    createdAt: stamp(state)
+    createdAt: stamp(state),
+    _detailElement: options.detail?.element,
+    _detailKind: options.detail?.kind,
+    _detailId: options.detail?.id,
+    _detailName: options.detail?.name
   })
   const plan: JobPlan = {
     polls: 0,
@@ -84,13 +93,24 @@ const advance = (state: FakeState, siteId: string, record: FakeRecord): FakeReco
   })
 }
 
-/** Renders a job as Tableau does (notes as a child element). */
+/**
+ * Renders a job as Tableau does. A job with a job-type element (an extract
+ * refresh) has its notes and its item inside that element
+ * (`<extractRefreshJob><notes/><workbook/></extractRefreshJob>`), as Query
+ * Job documents; other jobs (user imports, ...) have status notes and
+ * notes directly under `<job>`.
+ */
 export const renderJob = (record: FakeRecord): string => {
-  const { notes, ...attributes } = record
+  const { notes, _detailElement, _detailKind, _detailId, _detailName, ...attributes } = record
+  const notesElement = notes === undefined ? "" : textElement("notes", notes)
+  if (_detailElement !== undefined) {
+    const target = _detailKind === undefined ? "" : element(_detailKind, { id: _detailId, name: _detailName })
+    return element("job", attributes, element(_detailElement, {}, notesElement + target))
+  }
   const statusNotes = notes === undefined
     ? ""
     : `<statusNotes>${notes.split("\n").map((text) => element("statusNote", { type: "Info", text })).join("")}</statusNotes>`
-  return element("job", attributes, statusNotes + (notes === undefined ? "" : textElement("notes", notes)))
+  return element("job", attributes, statusNotes + notesElement)
 }
 
 const get = (ctx: Context) => {
