@@ -8,13 +8,13 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { Groups, GroupSets, Ids, Jobs, Users, Workbooks } from "../mod.ts"
+import { Content, Groups, GroupSets, Ids, Jobs, Permissions, Users, Workbooks } from "../mod.ts"
 import { table } from "../src/internal/fake/server.ts"
 import { put } from "../src/internal/fake/store.ts"
 import * as Fake from "../src/testing.ts"
 import { FakeTableau } from "../src/testing.ts"
 import { cannedSession, fixture } from "./support/canned.ts"
-import { contentLayer } from "./support/content.ts"
+import { contentLayer, lastBody, lastRequest, seeded } from "./support/content.ts"
 import { recordingSession, sentTo } from "./support/recording.ts"
 
 describe("Users.list and Users.export ask for every attribute (item 1)", () => {
@@ -116,4 +116,52 @@ describe("job notes nested in the job-type element reach JobFailed (item 3)", ()
       const sent = fake.log.filter((e) => e.path.endsWith(`/jobs/${job.id}`))
       expect(sent.length).toBeGreaterThan(0)
     }).pipe(Effect.provide(contentLayer({ content: { projects: 1, workbooksPerProject: 1 } }))))
+})
+
+describe("group-set and unknown grantees (item 4)", () => {
+  it.effect("rules for a group set, a newer kind of grantee and no grantee decode without a throw", () =>
+    Effect.gen(function*() {
+      const rules = yield* Permissions.list(Content.project(Ids.ProjectId.make("6e7f8091-0000-4000-a000-000000000p01")))
+      expect(rules.map((r) => r.grantee)).toEqual([
+        { _tag: "GroupSet", id: "5a1c2b3d-0000-4000-a000-00000000g5e7" },
+        {
+          _tag: "Unknown",
+          kind: "serviceAccount",
+          id: "0f1e2d3c-0000-4000-a000-0000000005a1",
+          attributes: { id: "0f1e2d3c-0000-4000-a000-0000000005a1", name: "etl-bot" }
+        },
+        { _tag: "Unknown", kind: "", id: undefined, attributes: {} }
+      ])
+      expect(rules.map((r) => r.capabilities.map((c) => `${c.name}:${c.mode}`))).toEqual([["Read:Allow"], ["Write:Deny"], ["Read:Deny"]])
+    }).pipe(Effect.provide(cannedSession([
+      { method: "GET", pattern: "/api/:v/sites/:siteId/projects/:id/permissions", body: fixture("permissions-grantees.xml") }
+    ]))))
+
+  it.effect("add and delete accept group-set grantees (<groupSet id/>, .../permissions/groupSets/{id}/...)", () =>
+    Effect.gen(function*() {
+      const project = Ids.ProjectId.make((yield* seeded).projects[0]!)
+      const set = yield* GroupSets.create({ name: "Leads" })
+      const added = yield* Permissions.add(Content.project(project), [
+        { grantee: Permissions.groupSet(set.id), capabilities: { Read: "Allow" } }
+      ])
+      expect(added.map((r) => r.grantee)).toEqual([{ _tag: "GroupSet", id: set.id }])
+      expect((yield* lastBody("PUT", `/projects/${project}/permissions`)).permissions).toEqual({
+        granteeCapabilities: [{ groupSet: { id: set.id }, capabilities: { capability: [{ name: "Read", mode: "Allow" }] } }]
+      })
+      yield* Permissions.addDefault(project, "workbooks", [
+        { grantee: Permissions.groupSet(set.id), capabilities: { Read: "Allow" } }
+      ])
+      expect((yield* Permissions.listDefault(project, "workbooks")).map((r) => r.grantee._tag)).toEqual(["GroupSet"])
+      yield* Permissions.delete(Content.project(project), Permissions.groupSet(set.id), "Read", "Allow")
+      expect((yield* lastRequest("DELETE", `/permissions/groupSets/${set.id}/Read/Allow`)).method).toBe("DELETE")
+      expect(yield* Permissions.list(Content.project(project))).toEqual([])
+    }).pipe(Effect.provide(contentLayer({ content: { projects: 1 } }))))
+
+  it.effect("a group-set grantee needs API 3.22: refused before sending on older sessions", () =>
+    Effect.gen(function*() {
+      const refused = yield* Effect.flip(Permissions.add(Content.project(Ids.ProjectId.make("6e7f8091-0000-4000-a000-000000000p01")), [
+        { grantee: Permissions.groupSet(Ids.GroupSetId.make("5a1c2b3d-0000-4000-a000-00000000g5e7")), capabilities: { Read: "Allow" } }
+      ]))
+      expect(refused._tag === "UnsupportedApiVersion" && refused.required).toBe("3.22")
+    }).pipe(Effect.provide(Fake.sessionLayer({ apiVersion: "3.21" }))))
 })

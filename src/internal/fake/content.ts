@@ -208,7 +208,7 @@ export const connectionsOf = (ctx: Context, kind: Kind, id: string): ReadonlyArr
 
 /** One permission rule: a grantee's capability in a mode. */
 export interface Rule {
-  readonly granteeType: "user" | "group"
+  readonly granteeType: "user" | "group" | "groupSet"
   readonly granteeId: string
   readonly name: string
   readonly mode: string
