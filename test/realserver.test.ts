@@ -8,7 +8,7 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { Content, Groups, GroupSets, Ids, Jobs, Permissions, Users, Workbooks } from "../mod.ts"
+import { Auth, Content, Groups, GroupSets, Ids, Jobs, Permissions, Sites, TableauSession, Users, Workbooks } from "../mod.ts"
 import { table } from "../src/internal/fake/server.ts"
 import { put } from "../src/internal/fake/store.ts"
 import * as Fake from "../src/testing.ts"
@@ -164,4 +164,24 @@ describe("group-set and unknown grantees (item 4)", () => {
       ]))
       expect(refused._tag === "UnsupportedApiVersion" && refused.required).toBe("3.22")
     }).pipe(Effect.provide(Fake.sessionLayer({ apiVersion: "3.21" }))))
+})
+
+describe("switchSite to the current site is a success (item 5)", () => {
+  it.effect("same contentUrl: nothing sent; differently spelled: Tableau's 403070 is taken as success", () =>
+    Effect.gen(function*() {
+      const before = yield* TableauSession.current
+      const same = yield* Auth.switchSite("")
+      expect(same.siteId).toBe(before.siteId)
+      const fake = yield* FakeTableau
+      expect(fake.log.filter((e) => e.path.endsWith("/auth/switchSite"))).toEqual([])
+
+      yield* Sites.create({ name: "Finance", contentUrl: "finance" })
+      const finance = yield* Auth.switchSite("finance")
+      const again = yield* Auth.switchSite("Finance")
+      expect(again.siteId).toBe(finance.siteId)
+      expect(fake.log.filter((e) => e.path.endsWith("/auth/switchSite")).map((e) => e.status)).toEqual([200, 403])
+      expect((yield* TableauSession.current).token).toBe(finance.token)
+      // The session still works on its site.
+      expect((yield* Sites.get(finance.siteId)).contentUrl).toBe("finance")
+    }).pipe(Effect.provide(Fake.sessionLayer())))
 })
