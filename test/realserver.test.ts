@@ -8,7 +8,21 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { Auth, Content, Groups, GroupSets, Ids, Jobs, Permissions, Sites, TableauSession, Users, Workbooks } from "../mod.ts"
+import {
+  Auth,
+  Content,
+  Groups,
+  GroupSets,
+  Ids,
+  Jobs,
+  Permissions,
+  Sites,
+  TableauSession,
+  Tags,
+  Users,
+  Views,
+  Workbooks
+} from "../mod.ts"
 import { table } from "../src/internal/fake/server.ts"
 import { put } from "../src/internal/fake/store.ts"
 import * as Fake from "../src/testing.ts"
@@ -184,4 +198,39 @@ describe("switchSite to the current site is a success (item 5)", () => {
       // The session still works on its site.
       expect((yield* Sites.get(finance.siteId)).contentUrl).toBe("finance")
     }).pipe(Effect.provide(Fake.sessionLayer())))
+})
+
+describe("Views.get exists from API 3.1 (item 6)", () => {
+  it.effect("a 3.0 session is refused before sending; 3.1 reads the view", () =>
+    Effect.gen(function*() {
+      const view = Ids.ViewId.make((yield* seeded).views[0]!)
+      const refused = yield* Effect.flip(Views.get(view))
+      expect(refused._tag === "UnsupportedApiVersion" && refused.required).toBe("3.1")
+      const fake = yield* FakeTableau
+      expect(fake.log.filter((e) => e.path.endsWith(`/views/${view}`))).toEqual([])
+    }).pipe(Effect.provide(contentLayer({ content: { projects: 1, workbooksPerProject: 1, viewsPerWorkbook: 1 }, session: { apiVersion: "3.0" } }))))
+
+  it.effect("at 3.1 it is sent", () =>
+    Effect.gen(function*() {
+      const view = Ids.ViewId.make((yield* seeded).views[0]!)
+      expect((yield* Views.get(view)).id).toBe(view)
+    }).pipe(Effect.provide(contentLayer({ content: { projects: 1, workbooksPerProject: 1, viewsPerWorkbook: 1 }, session: { apiVersion: "3.1" } }))))
+})
+
+describe("Tags.delete encodes labels (item 7)", () => {
+  it.effect("labels with / ? # \\ % and spaces round-trip: added, then deleted one by one", () =>
+    Effect.gen(function*() {
+      const workbook = Content.workbook(Ids.WorkbookId.make((yield* seeded).workbooks[0]!))
+      const labels = ["Q3/Q4", "why?", "#1", "C:\\data", "100%", "two words", "a+b&c"]
+      yield* Tags.add(workbook, labels)
+      for (const label of labels) yield* Tags.delete(workbook, label)
+      const fake = yield* FakeTableau
+      const deletes = fake.log.filter((e) => e.method === "DELETE" && e.path.includes("/tags/"))
+      expect(deletes.map((e) => e.status)).toEqual(labels.map(() => 204))
+      expect(deletes[0]!.path).toMatch(/\/tags\/Q3%2FQ4$/)
+      expect(deletes[3]!.path).toMatch(/\/tags\/C%3A%5Cdata$/)
+      expect((yield* Workbooks.get(Ids.WorkbookId.make((yield* seeded).workbooks[0]!))).tags).toEqual([])
+      const dots = yield* Effect.flip(Tags.delete(workbook, ".."))
+      expect(dots._tag).toBe("InvalidRequest")
+    }).pipe(Effect.provide(contentLayer({ content: { projects: 1, workbooksPerProject: 1 } }))))
 })

@@ -9,6 +9,7 @@ import type { Context, Route } from "../server.ts"
 import { badRequest, notFound, xml } from "../wire.ts"
 import { contentFieldMap, find, renderItem, rows, VIEWS, WORKBOOKS } from "../content.ts"
 import { listAnswer } from "./common.ts"
+import { tooOld, versionAtLeast } from "./directory.ts"
 
 const FIELDS = new Set(["name", "projectName", "ownerName", "tags", "createdAt", "updatedAt", "contentUrl", "sheetType", "viewUrlName", "workbookId", "id"])
 const encoder = new TextEncoder()
@@ -69,7 +70,11 @@ const list = (ctx: Context) => {
   })
 }
 
-const get = (ctx: Context) => xml(renderItem(ctx, VIEWS, view(ctx)))
+/** Get View exists from API 3.1 (Tableau Server 2018.2). */
+const get = (ctx: Context) => {
+  if (!versionAtLeast(ctx, "3.1")) throw tooOld(ctx, "3.1")
+  return xml(renderItem(ctx, VIEWS, view(ctx)))
+}
 
 const previewImage = (ctx: Context) => {
   const workbook = find(ctx, WORKBOOKS, ctx.params["workbookId"]!)
