@@ -234,3 +234,25 @@ describe("Tags.delete encodes labels (item 7)", () => {
       expect(dots._tag).toBe("InvalidRequest")
     }).pipe(Effect.provide(contentLayer({ content: { projects: 1, workbooksPerProject: 1 } }))))
 })
+
+describe("impossible dates are a decode error, never another date (item 8)", () => {
+  it.effect("lastLogin 2016-06-31T20:34:04Z fails to decode; real dates, leap days and empty values still decode", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeTableau
+      const users = table(fake.state, "users", fake.defaultSiteId)
+      const add = (lastLogin: string) => {
+        const id = fake.state.newId()
+        put(users, { id, name: `u-${id}`, siteRole: "Viewer", lastLogin })
+        return Ids.UserId.make(id)
+      }
+      const impossible = yield* Effect.flip(Users.get(add("2016-06-31T20:34:04Z")))
+      expect(impossible._tag).toBe("ResponseDecodeError")
+      expect(String(impossible.message)).toContain("2016-06-31T20:34:04Z")
+      for (const bad of ["2023-02-29T00:00:00Z", "2024-13-01T00:00:00Z", "2024-04-01T24:00:00Z", "2024-04-01T10:60:00Z"]) {
+        expect((yield* Effect.flip(Users.get(add(bad))))._tag).toBe("ResponseDecodeError")
+      }
+      expect((yield* Users.get(add("2024-02-29T23:59:59Z"))).lastLogin?.toISOString()).toBe("2024-02-29T23:59:59.000Z")
+      expect((yield* Users.get(add("2016-06-30T20:34:04.250Z"))).lastLogin?.toISOString()).toBe("2016-06-30T20:34:04.250Z")
+      expect((yield* Users.get(add(""))).lastLogin).toBeUndefined()
+    }).pipe(Effect.provide(Fake.sessionLayer())))
+})
