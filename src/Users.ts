@@ -13,6 +13,7 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -20,6 +21,7 @@ import type { CommonError, Conflict, NotFound, UnsupportedApiVersion } from "./E
 import { UserId } from "./Ids.ts"
 import { type AuthSetting, GroupItem, type SiteRole, UserItem, userFields } from "./internal/directory.ts"
 import * as Endpoint from "./internal/endpoint.ts"
+import { DateFromString } from "./internal/schema.ts"
 import * as Upload from "./internal/upload.ts"
 import { WorkbookItem } from "./Workbooks.ts"
 import * as Xml from "./internal/xml.ts"
@@ -351,40 +353,48 @@ export const groups = (
 /** One favorite of a user: its label and the content it points to. */
 export interface Favorite {
   readonly label: string
-  /** The kind of content: `workbook`, `view`, `datasource`, `project`, `flow`, `collection`, `metric`, or a newer kind. */
+  /**
+   * The kind of content: `workbook`, `view`, `datasource`, `project`,
+   * `flow`, `collection`, `metric`, a newer kind (the element's name), or
+   * `"other"` for an entry whose content could not be read (no element, or
+   * one without an `id`): it is kept, with everything Tableau sent in `raw`.
+   */
   readonly kind: string
+  /** The content's ID; `""` when `kind` is `"other"`. */
   readonly id: string
   readonly name: string | undefined
   readonly position: number | undefined
   readonly addedAt: Date | undefined
+  /** The `<favorite>` element as Tableau sent it: its attributes and child elements. */
+  readonly raw: Readonly<Record<string, unknown>>
 }
 
 const FavoriteWire = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 const favoritesDecoder = Endpoint.items("favorites", "favorite", FavoriteWire)
+const decodeDate = Schema.decodeUnknownOption(DateFromString)
 
-const toFavorite = (wire: Readonly<Record<string, unknown>>): Favorite | undefined => {
+const toFavorite = (wire: Readonly<Record<string, unknown>>): Favorite => {
+  const position = Number(wire["position"])
+  const common = {
+    label: typeof wire["label"] === "string" ? wire["label"] : "",
+    position: Number.isFinite(position) && wire["position"] !== undefined ? position : undefined,
+    addedAt: Option.getOrUndefined(decodeDate(wire["addedAt"])),
+    raw: wire
+  }
   for (const [kind, value] of Object.entries(wire)) {
     if (typeof value !== "object" || value === null || Array.isArray(value)) continue
     const target = value as Record<string, unknown>
     if (typeof target["id"] !== "string") continue
-    const position = Number(wire["position"])
-    const addedAt = typeof wire["addedAt"] === "string" ? new Date(wire["addedAt"]) : undefined
-    return {
-      label: typeof wire["label"] === "string" ? wire["label"] : "",
-      kind,
-      id: target["id"],
-      name: typeof target["name"] === "string" ? target["name"] : undefined,
-      position: Number.isFinite(position) && wire["position"] !== undefined ? position : undefined,
-      addedAt: addedAt === undefined || Number.isNaN(addedAt.getTime()) ? undefined : addedAt
-    }
+    return { ...common, kind, id: target["id"], name: typeof target["name"] === "string" ? target["name"] : undefined }
   }
-  return undefined
+  return { ...common, kind: "other", id: "", name: undefined }
 }
 
 /**
  * A user's favorites: workbooks, views, data sources, projects, flows and
  * newer kinds (TSC's `users.populate_favorites`, which TSC did not
- * implement). REST: `GET /api/{v}/sites/{siteId}/favorites/{userId}`.
+ * implement). Entries it cannot read are kept as kind `"other"` with
+ * their raw element, never dropped. REST: `GET /api/{v}/sites/{siteId}/favorites/{userId}`.
  * Fails with `NotFound` (404002), `UnsupportedApiVersion` or a
  * `CommonError`. Minimum API version: 2.5.
  *
@@ -405,7 +415,7 @@ export const favorites = (
       minApiVersion: "2.5",
       errors: ["NotFound", "UnsupportedApiVersion"]
     }, favoritesDecoder, { pageSize: 1000 })),
-    (all) => Array.from(all).flatMap((wire) => toFavorite(wire) ?? [])
+    (all) => Array.from(all).map(toFavorite)
   )
 
 // ---------------------------------------------------------------------------

@@ -256,3 +256,22 @@ describe("impossible dates are a decode error, never another date (item 8)", () 
       expect((yield* Users.get(add(""))).lastLogin).toBeUndefined()
     }).pipe(Effect.provide(Fake.sessionLayer())))
 })
+
+describe("Users.favorites keeps entries it cannot read (item 11)", () => {
+  it.effect("a kind without id and an entry without content come back as kind other, with their raw element", () =>
+    Effect.gen(function*() {
+      const favs = yield* Users.favorites(Ids.UserId.make("1f2e3d4c-0000-4000-a000-000000000u01"))
+      expect(favs.map((f) => [f.kind, f.id, f.label, f.position])).toEqual([
+        ["workbook", "8a9b0c1d-0000-4000-a000-000000000w01", "Sales overview", 1],
+        ["other", "", "Churn metric", 2],
+        ["other", "", "Orphan", 3],
+        ["lens", "9e8d7c6b-0000-4000-a000-000000000l01", "Orders lens", 4]
+      ])
+      expect(favs[1]!.raw["pulseMetric"]).toEqual({ luid: "4d5e6f70-0000-4000-a000-000000000m01", definitionName: "Churn" })
+      expect(favs[1]!.addedAt?.toISOString()).toBe("2024-05-02T08:00:00.000Z")
+      // An impossible date is left out, the entry kept.
+      expect([favs[2]!.addedAt, favs[2]!.raw["addedAt"]]).toEqual([undefined, "2016-06-31T20:34:04Z"])
+    }).pipe(Effect.provide(cannedSession([
+      { method: "GET", pattern: "/api/:v/sites/:siteId/favorites/:userId", body: fixture("favorites-mixed.xml") }
+    ]))))
+})
