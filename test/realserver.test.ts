@@ -16,6 +16,7 @@ import {
   Ids,
   Jobs,
   Permissions,
+  ServerInfo,
   Sites,
   TableauSession,
   Tags,
@@ -274,4 +275,16 @@ describe("Users.favorites keeps entries it cannot read (item 11)", () => {
     }).pipe(Effect.provide(cannedSession([
       { method: "GET", pattern: "/api/:v/sites/:siteId/favorites/:userId", body: fixture("favorites-mixed.xml") }
     ]))))
+})
+
+describe("ServerInfo without a session (item 9)", () => {
+  it.effect("a server URL and an HttpClient are enough; no sign-in is sent", () =>
+    Effect.gen(function*() {
+      const info = yield* ServerInfo.fromServer({ server: Fake.FAKE_URL })
+      expect([info.productVersion, info.restApiVersion]).toEqual(["2024.2.0", "3.24"])
+      const fake = yield* FakeTableau
+      expect(fake.log.map((e) => `${e.method} ${e.path}`)).toEqual(["GET /api/2.4/serverinfo"])
+      const bad = yield* Effect.flip(ServerInfo.fromServer({ server: "ftp://tableau.example.com" }))
+      expect(bad._tag).toBe("InvalidRequest")
+    }).pipe(Effect.provide(Fake.layer())))
 })
