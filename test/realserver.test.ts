@@ -16,6 +16,7 @@ import {
   Ids,
   Jobs,
   Permissions,
+  Projects,
   ServerInfo,
   Sites,
   TableauSession,
@@ -287,4 +288,24 @@ describe("ServerInfo without a session (item 9)", () => {
       const bad = yield* Effect.flip(ServerInfo.fromServer({ server: "ftp://tableau.example.com" }))
       expect(bad._tag).toBe("InvalidRequest")
     }).pipe(Effect.provide(Fake.layer())))
+})
+
+describe("fake fidelity: a fresh site", () => {
+  it.effect("has the Default project and the All Users group, whose members are every user; All Users cannot be changed", () =>
+    Effect.gen(function*() {
+      const projects = Chunk.toReadonlyArray(yield* Stream.runCollect(Projects.list()))
+      expect(projects.map((p) => p.name)).toEqual(["Default"])
+      const groups = Chunk.toReadonlyArray(yield* Stream.runCollect(Groups.list()))
+      expect(groups.map((g) => g.name)).toEqual(["All Users"])
+      const ana = yield* Users.add({ name: "ana", siteRole: "Viewer" })
+      const members = Chunk.toReadonlyArray(yield* Stream.runCollect(Groups.users(groups[0]!.id)))
+      expect(members.map((u) => u.name).sort()).toEqual(["admin", "ana"])
+      expect((yield* Effect.flip(Groups.delete(groups[0]!.id)))._tag).toBe("BadRequest")
+      expect((yield* Effect.flip(Groups.removeUser(groups[0]!.id, ana.id)))._tag).toBe("BadRequest")
+
+      yield* Sites.create({ name: "Finance", contentUrl: "finance" })
+      yield* Auth.switchSite("finance")
+      expect(Chunk.toReadonlyArray(yield* Stream.runCollect(Projects.list())).map((p) => p.name)).toEqual(["Default"])
+      expect(Chunk.toReadonlyArray(yield* Stream.runCollect(Groups.list())).map((g) => g.name)).toEqual(["All Users"])
+    }).pipe(Effect.provide(Fake.sessionLayer())))
 })

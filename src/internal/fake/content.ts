@@ -319,15 +319,17 @@ export const seedContent = async (
     })
     return id
   }
+  // Every site starts with its Default project (see `seedSite`): the first seeded project is that one.
+  const existingDefault = [...t("projects").rows.values()].find((p) => p["name"] === "Default" && !p["parentProjectId"])
   for (let p = 1; p <= (options.projects ?? 2); p++) {
-    const projectId = state.newId()
+    const projectId = p === 1 && existingDefault !== undefined ? existingDefault.id : state.newId()
     const projectName = p === 1 ? "Default" : `Project ${p}`
     put(t("projects"), {
       id: projectId,
       name: projectName,
       description: p === 1 ? "The default project that was automatically created by Tableau." : "",
       contentPermissions: "ManagedByOwner",
-      createdAt: now,
+      createdAt: existingDefault !== undefined && p === 1 ? existingDefault["createdAt"] : now,
       updatedAt: now,
       ownerId
     })

@@ -19,7 +19,7 @@ import {
   favoritesOf,
   findUser,
   groupFieldMap,
-  memberships,
+  membersOf,
   removeUserEverywhere,
   renderGroup,
   renderUser,
@@ -170,11 +170,10 @@ const workbooks = (ctx: Context) => {
 const groupsOfUser = (ctx: Context) => {
   if (!versionAtLeast(ctx, "3.7")) throw tooOld(ctx, "3.7")
   const record = findUser(ctx, ctx.params["userId"]!)
-  const member = memberships(ctx.state, ctx.auth.siteId)
   const groups = table(ctx.state, "groups", ctx.auth.siteId)
   const query = parseQuery(ctx.query)
   const rows = select(groups, query, groupFieldMap(ctx.state, ctx.auth.siteId))
-    .filter((g) => member.get(g.id)?.has(record.id) ?? false)
+    .filter((g) => membersOf(ctx.state, ctx.auth.siteId, g).has(record.id))
   const { items, pagination } = pageOf(rows, query)
   return xml(paged(pagination, "groups", items.map((g) => renderGroup(ctx.state, ctx.auth.siteId, g, false))))
 }
