@@ -225,8 +225,23 @@ export interface PermissionRule {
   readonly capabilities: Readonly<Partial<Record<CapabilityName, "Allow" | "Deny">>>
 }
 
-/** The kinds of content a project has default permissions for. */
-export type DefaultPermissionsKind = "workbooks" | "datasources"
+/**
+ * The kinds of content a project has default permissions for, as Tableau
+ * names them in the URL. Workbooks and data sources exist from API 2.1;
+ * the others came with their content (flows, metrics, lenses, data roles,
+ * virtual connections, databases and tables): a server older than the kind
+ * answers with an error. Their exact first versions are not checked here.
+ */
+export type DefaultPermissionsKind =
+  | "workbooks"
+  | "datasources"
+  | "flows"
+  | "metrics"
+  | "lenses"
+  | "dataroles"
+  | "virtualconnections"
+  | "databases"
+  | "tables"
 
 const decoder = Endpoint.one("permissions", PermissionRules)
 
@@ -268,9 +283,7 @@ const granteePath = (grantee: Grantee, capability: CapabilityName, mode: Capabil
     : Endpoint.path`groupSets/${grantee.id}/${capability}/${mode}`
 
 const defaultPath = (projectId: ProjectId, kind: DefaultPermissionsKind) =>
-  kind === "workbooks"
-    ? Endpoint.path`projects/${projectId}/default-permissions/workbooks`
-    : Endpoint.path`projects/${projectId}/default-permissions/datasources`
+  joinPath(Endpoint.path`projects/${projectId}/default-permissions`, { segments: [kind], template: kind, invalid: undefined })
 
 const minVersion = (target: ContentRef) => (target._tag === "View" ? "3.2" : undefined)
 
@@ -390,7 +403,7 @@ export {
 /**
  * The default permission rules a project gives new workbooks or data
  * sources (TSC's `populate_workbook_default_permissions`, ...). REST:
- * `GET /api/{v}/sites/{siteId}/projects/{projectId}/default-permissions/{workbooks|datasources}`.
+ * `GET /api/{v}/sites/{siteId}/projects/{projectId}/default-permissions/{kind}`.
  * Fails with `NotFound` (404005) or a `CommonError`. Minimum API version: 2.1.
  *
  * @example
@@ -407,7 +420,7 @@ export const listDefault = (
 /**
  * Adds default permission rules for new workbooks or data sources of a
  * project; returns the rules added. REST:
- * `PUT /api/{v}/sites/{siteId}/projects/{projectId}/default-permissions/{workbooks|datasources}`.
+ * `PUT /api/{v}/sites/{siteId}/projects/{projectId}/default-permissions/{kind}`.
  * Fails with `NotFound` (404005 project, 404002 user, 404003 group),
  * `InvalidRequest`, `Forbidden` or a `CommonError`. Minimum API version: 2.1.
  *
@@ -428,7 +441,7 @@ export const addDefault = (
 /**
  * Removes one default capability rule of a user or group for new
  * workbooks or data sources of a project. REST:
- * `DELETE /api/{v}/sites/{siteId}/projects/{projectId}/default-permissions/{workbooks|datasources}/{users|groups|groupSets}/{granteeId}/{capability}/{mode}`.
+ * `DELETE /api/{v}/sites/{siteId}/projects/{projectId}/default-permissions/{kind}/{users|groups|groupSets}/{granteeId}/{capability}/{mode}`.
  * Fails with `NotFound` or a `CommonError`. Minimum API version: 2.1.
  *
  * @example

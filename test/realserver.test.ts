@@ -309,3 +309,19 @@ describe("fake fidelity: a fresh site", () => {
       expect(Chunk.toReadonlyArray(yield* Stream.runCollect(Groups.list())).map((g) => g.name)).toEqual(["All Users"])
     }).pipe(Effect.provide(Fake.sessionLayer())))
 })
+
+describe("fake fidelity: default permissions of every content kind", () => {
+  it.effect("Permissions.addDefault / listDefault / deleteDefault for flows, metrics, lenses, data roles, virtual connections, databases, tables", () =>
+    Effect.gen(function*() {
+      const s = yield* seeded
+      const project = Ids.ProjectId.make(s.projects[0]!)
+      const group = Permissions.group(Ids.GroupId.make(s.groups[0]!))
+      for (const kind of ["flows", "metrics", "lenses", "dataroles", "virtualconnections", "databases", "tables"] as const) {
+        yield* Permissions.addDefault(project, kind, [{ grantee: group, capabilities: { Read: "Allow" } }])
+        expect((yield* Permissions.listDefault(project, kind)).map((r) => r.mode("Read"))).toEqual(["Allow"])
+        yield* Permissions.deleteDefault(project, kind, group, "Read", "Allow")
+        expect((yield* lastRequest("DELETE", `/default-permissions/${kind}/groups/${s.groups[0]}/Read/Allow`)).method).toBe("DELETE")
+        expect(yield* Permissions.listDefault(project, kind)).toEqual([])
+      }
+    }).pipe(Effect.provide(contentLayer({ content: { projects: 1, groups: 1 } }))))
+})

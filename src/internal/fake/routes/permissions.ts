@@ -25,8 +25,22 @@ const CAPABILITIES: Readonly<Record<string, ReadonlySet<string>>> = {
     "AddComment", "ChangePermissions", "Delete", "ExportData", "ExportImage", "Filter", "Read", "ShareView", "ViewComments",
     "ViewUnderlyingData", "WebAuthoring"
   ]),
-  datasources: new Set(["ChangePermissions", "Connect", "Delete", "ExportXml", "ExtractRefresh", "Read", "SaveAs", "Write"])
+  datasources: new Set(["ChangePermissions", "Connect", "Delete", "ExportXml", "ExtractRefresh", "Read", "SaveAs", "Write"]),
+  // The kinds below follow the reference's permission capabilities pages;
+  // the sets were not checked against a server.
+  flows: new Set(["ChangeHierarchy", "ChangePermissions", "Delete", "Execute", "ExportXml", "Read", "WebAuthoring", "Write"]),
+  metrics: new Set(["ChangeHierarchy", "ChangePermissions", "Delete", "Read", "Write"]),
+  lenses: new Set(["ChangeHierarchy", "ChangePermissions", "Delete", "Read", "Write"]),
+  dataroles: new Set(["ChangeHierarchy", "ChangePermissions", "Delete", "Read", "Write"]),
+  virtualconnections: new Set(["ChangeHierarchy", "ChangePermissions", "Connect", "Delete", "Read", "Write"]),
+  databases: new Set(["ChangeHierarchy", "ChangePermissions", "Read", "Write"]),
+  tables: new Set(["ChangeHierarchy", "ChangePermissions", "Read", "Write"])
 }
+
+/** The content kinds of Tableau's default permissions (`projects/{id}/default-permissions/{kind}`). */
+const DEFAULT_KINDS: ReadonlySet<string> = new Set([
+  "workbooks", "datasources", "flows", "metrics", "lenses", "dataroles", "virtualconnections", "databases", "tables"
+])
 
 const target = (ctx: Context) => {
   const kind: Kind | undefined = KINDS[ctx.params["collection"]!]
@@ -37,7 +51,7 @@ const target = (ctx: Context) => {
 const defaultTarget = (ctx: Context) => {
   const project = find(ctx, PROJECTS, ctx.params["projectId"]!)
   const kind = ctx.params["kind"]!
-  if (kind !== "workbooks" && kind !== "datasources") throw notFound("404000", "Default permissions kind", kind)
+  if (!DEFAULT_KINDS.has(kind)) throw notFound("404000", "Default permissions kind", kind)
   return { project, kind, key: `default:${project.id}:${kind}` }
 }
 
