@@ -143,7 +143,10 @@ export const group = (id: GroupId): Grantee => ({ _tag: "Group", id })
  */
 export const groupSet = (id: GroupSetId): Grantee => ({ _tag: "GroupSet", id })
 
-const OtherGrantee = Schema.Struct({
+const OtherGrantee: Schema.Struct<{
+  kind: typeof Schema.String
+  attributes: Schema.Record$<typeof Schema.String, typeof Schema.String>
+}> = Schema.Struct({
   kind: Schema.String,
   attributes: Schema.Record({ key: Schema.String, value: Schema.String })
 })
