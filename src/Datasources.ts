@@ -21,7 +21,7 @@ import * as Endpoint from "./internal/endpoint.ts"
 import * as Publish from "./internal/publish.ts"
 import { type ClassOf, OptionalBoolean, OptionalDate, OptionalInt, OptionalString } from "./internal/schema.ts"
 import * as Xml from "./internal/xml.ts"
-import { JobItem } from "./Jobs.ts"
+import { JobItem, jobDecoder } from "./Jobs.ts"
 import type { Page, PageOptions, StreamOptions } from "./RequestOptions.ts"
 import { TagLabelsOrEmpty } from "./Tags.ts"
 import type { TableauSession } from "./TableauSession.ts"
@@ -305,7 +305,7 @@ const datasourceKind: Publish.PublishKind = {
   allowAppend: true
 }
 
-const publishJob = Endpoint.one("job", JobItem)
+const publishJob = jobDecoder
 
 /** The overloads of {@link publish}: the item, or with `asJob: true` the job. */
 export interface PublishDatasource {

@@ -53,8 +53,30 @@ const GroupSetItemBase: ClassOf<GroupSetItem, typeof GroupSetItemFields> = Schem
 /** A group set: its name, how many groups it has, and (when sent) the groups. */
 export class GroupSetItem extends GroupSetItemBase {}
 
-const groupSet = Endpoint.one("groupSet", GroupSetItem)
-const groupSets = Endpoint.items("groupSets", "groupSet", GroupSetItem)
+const asList = (value: unknown): ReadonlyArray<unknown> =>
+  value === undefined || value === "" ? [] : Array.isArray(value) ? value : [value]
+
+/**
+ * Tableau lists a set's groups either inside a `<groups>` wrapper or as
+ * `<group>` elements directly under `<groupSet>` (TSC reads both, with
+ * `.//t:group`); both become `groups`, wrapper first.
+ */
+const bothGroupShapes = (wire: unknown): unknown => {
+  if (typeof wire !== "object" || wire === null || !("group" in wire)) return wire
+  const { group, groups, ...rest } = wire as Record<string, unknown>
+  const wrapped = typeof groups === "object" && groups !== null ? (groups as Record<string, unknown>)["group"] : undefined
+  return { ...rest, groups: { group: [...asList(wrapped), ...asList(group)] } }
+}
+
+/** `<groupSet>` in either shape, decoded to a `GroupSetItem`. */
+const GroupSetWire: Schema.Schema<GroupSetItem, unknown> = Schema.compose(
+  Schema.transform(Schema.Unknown, Schema.Unknown, { strict: true, decode: bothGroupShapes, encode: (a) => a }),
+  GroupSetItem as Schema.Schema<GroupSetItem, unknown>,
+  { strict: false }
+)
+
+const groupSet = Endpoint.one("groupSet", GroupSetWire)
+const groupSets = Endpoint.items("groupSets", "groupSet", GroupSetWire)
 
 type Errors<T extends "NotFound" | "Conflict" = never> = CommonError | UnsupportedApiVersion | Extract<NotFound | Conflict, { _tag: T }>
 

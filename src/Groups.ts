@@ -21,7 +21,7 @@ import { type GrantLicenseMode, GroupItem, type SiteRole, UserItem } from "./int
 import * as Endpoint from "./internal/endpoint.ts"
 import * as Transport from "./internal/transport.ts"
 import * as Xml from "./internal/xml.ts"
-import { JobItem } from "./Jobs.ts"
+import { JobItem, jobDecoder } from "./Jobs.ts"
 import * as RequestOptions from "./RequestOptions.ts"
 import type { Page, PageOptions, StreamOptions } from "./RequestOptions.ts"
 import { TableauSession } from "./TableauSession.ts"
@@ -38,7 +38,7 @@ export {
 const group = Endpoint.one("group", GroupItem)
 const groups = Endpoint.items("groups", "group", GroupItem)
 const members = Endpoint.items("users", "user", UserItem)
-const job = Endpoint.one("job", JobItem)
+const job = jobDecoder
 
 /** The API version that has the bulk membership endpoints. */
 export const BULK_MEMBERSHIP_API_VERSION = "3.21"

@@ -101,7 +101,53 @@ export class JobItem extends JobItemBase {
   }
 }
 
-const job = Endpoint.one("job", JobItem)
+const noteText = (value: unknown): ReadonlyArray<string> => {
+  if (Array.isArray(value)) return value.flatMap(noteText)
+  if (typeof value === "string") return value.trim() === "" ? [] : [value]
+  if (typeof value === "object" && value !== null) {
+    const text = (value as Record<string, unknown>)["#text"]
+    return typeof text === "string" && text.trim() !== "" ? [text] : []
+  }
+  return []
+}
+
+/**
+ * Tableau nests a job's `<notes>` inside its job-type element
+ * (`<extractRefreshJob>`, `<runFlowJobType>`, ... : TSC reads every
+ * `.//t:notes`), not only directly under `<job>`: the nested notes are
+ * appended to `notes`, so a failed refresh's reason reaches `JobFailed`.
+ */
+const nestedNotes = (wire: unknown): unknown => {
+  if (typeof wire !== "object" || wire === null || Array.isArray(wire)) return wire
+  const record = wire as Record<string, unknown>
+  const nested: Array<string> = []
+  for (const [key, value] of Object.entries(record)) {
+    if (key === "notes" || key === "statusNotes") continue
+    for (const element of Array.isArray(value) ? value : [value]) {
+      if (typeof element === "object" && element !== null && "notes" in element) {
+        nested.push(...noteText((element as Record<string, unknown>)["notes"]))
+      }
+    }
+  }
+  if (nested.length === 0) return wire
+  return { ...record, notes: [...noteText(record["notes"]), ...nested].join("\n") }
+}
+
+/** `<job>` with its notes wherever Tableau put them, decoded to a `JobItem`. */
+const JobWire: Schema.Schema<JobItem, unknown> = Schema.compose(
+  Schema.transform(Schema.Unknown, Schema.Unknown, { strict: true, decode: nestedNotes, encode: (a) => a }),
+  JobItem as Schema.Schema<JobItem, unknown>,
+  { strict: false }
+)
+
+/**
+ * The decoder of a `<job>` answer: every endpoint that returns a job uses
+ * it, so nested notes are read everywhere.
+ *
+ * @internal
+ */
+export const jobDecoder: Endpoint.Decoder<JobItem> = Endpoint.one("job", JobWire)
+const job = jobDecoder
 
 /**
  * Reads a job. REST: `GET /api/{v}/sites/{siteId}/jobs/{jobId}`. Fails with

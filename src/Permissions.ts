@@ -4,8 +4,9 @@
  * (TSC's `populate_permissions`, `update_permissions`, `delete_permission`,
  * `default_workbook_permissions`, ...).
  *
- * A rule grants (`Allow`) or denies (`Deny`) capabilities to a user or a
- * group:
+ * A rule grants (`Allow`) or denies (`Deny`) capabilities to a user, a
+ * group or a group set (API 3.22+); rules read back from a newer server
+ * may name a grantee of another kind (`Unknown`, with its attributes):
  *
  * ```ts
  * yield* Permissions.add(Content.project(projectId), [
@@ -21,7 +22,7 @@ import * as Schema from "effect/Schema"
 import type { ContentRef } from "./Content.ts"
 import type { CommonError, NotFound, UnsupportedApiVersion } from "./Errors.ts"
 import { InvalidRequest } from "./Errors.ts"
-import { GroupId, type ProjectId, UserId } from "./Ids.ts"
+import { GroupId, GroupSetId, type ProjectId, UserId } from "./Ids.ts"
 import { joinPath, refPath } from "./internal/content.ts"
 import * as Endpoint from "./internal/endpoint.ts"
 import { ArrayOf, type ClassOf, Collection, OpenLiteral } from "./internal/schema.ts"
@@ -94,10 +95,23 @@ const CapabilityBase: ClassOf<Capability, typeof CapabilityFields> = Schema.Clas
 /** `<capability name mode/>`. */
 export class Capability extends CapabilityBase {}
 
-/** A user or a group that rules apply to. */
+/** A user, a group or a group set (API 3.22+) that rules apply to. */
 export type Grantee =
   | { readonly _tag: "User"; readonly id: UserId }
   | { readonly _tag: "Group"; readonly id: GroupId }
+  | { readonly _tag: "GroupSet"; readonly id: GroupSetId }
+
+/**
+ * A grantee of a kind this library does not know (a newer server's), as
+ * Tableau sent it: the element's name and its attributes. `kind` is `""`
+ * when a rule names no grantee at all.
+ */
+export interface UnknownGrantee {
+  readonly _tag: "Unknown"
+  readonly kind: string
+  readonly id: string | undefined
+  readonly attributes: Readonly<Record<string, string>>
+}
 
 /**
  * A user as grantee.
@@ -119,21 +133,67 @@ export const user = (id: UserId): Grantee => ({ _tag: "User", id })
  */
 export const group = (id: GroupId): Grantee => ({ _tag: "Group", id })
 
+/**
+ * A group set as grantee (API 3.22+, where group sets exist).
+ *
+ * @example
+ * ```ts
+ * Permissions.groupSet(groupSetId)
+ * ```
+ */
+export const groupSet = (id: GroupSetId): Grantee => ({ _tag: "GroupSet", id })
+
+const OtherGrantee: Schema.Struct<{
+  kind: typeof Schema.String
+  attributes: Schema.Record$<typeof Schema.String, typeof Schema.String>
+}> = Schema.Struct({
+  kind: Schema.String,
+  attributes: Schema.Record({ key: Schema.String, value: Schema.String })
+})
+
 const GranteeCapabilitiesFields = {
   user: Schema.optional(Schema.Struct({ id: UserId })) as Schema.optional<Schema.Struct<{ id: typeof UserId }>>,
   group: Schema.optional(Schema.Struct({ id: GroupId })) as Schema.optional<Schema.Struct<{ id: typeof GroupId }>>,
+  groupSet: Schema.optional(Schema.Struct({ id: GroupSetId })) as Schema.optional<
+    Schema.Struct<{ id: typeof GroupSetId }>
+  >,
+  /** A grantee element of another kind, kept with its attributes. */
+  other: Schema.optional(OtherGrantee) as Schema.optional<typeof OtherGrantee>,
   capabilities: Collection("capability", Capability) as Schema.Schema<ReadonlyArray<Capability>, unknown>
+}
+
+const KNOWN_RULE_PARTS: ReadonlySet<string> = new Set(["user", "group", "groupSet", "capabilities", "other"])
+
+/** Keeps the first grantee element of an unknown kind as `other`, with its string attributes. */
+const keepOtherGrantee = (wire: unknown): unknown => {
+  if (typeof wire !== "object" || wire === null || Array.isArray(wire)) return wire
+  const record = wire as Record<string, unknown>
+  if (record["user"] !== undefined || record["group"] !== undefined || record["groupSet"] !== undefined) return wire
+  for (const [kind, value] of Object.entries(record)) {
+    if (KNOWN_RULE_PARTS.has(kind) || typeof value !== "object" || value === null || Array.isArray(value)) continue
+    const attributes: Record<string, string> = {}
+    for (const [key, v] of Object.entries(value)) if (typeof v === "string") attributes[key] = v
+    return { ...record, other: { kind, attributes } }
+  }
+  return wire
 }
 
 const GranteeCapabilitiesBase: ClassOf<GranteeCapabilities, typeof GranteeCapabilitiesFields> = Schema.Class<
   GranteeCapabilities
 >("GranteeCapabilities")(GranteeCapabilitiesFields)
 
-/** `<granteeCapabilities>`: the capabilities of one user or group on an item. */
+/** `<granteeCapabilities>`: the capabilities of one user, group or group set on an item. */
 export class GranteeCapabilities extends GranteeCapabilitiesBase {
-  /** The user or group these capabilities are for. */
-  get grantee(): Grantee {
-    return this.user !== undefined ? { _tag: "User", id: this.user.id } : { _tag: "Group", id: this.group!.id }
+  /**
+   * The user, group or group set these capabilities are for; a grantee of
+   * a kind this library does not know is `Unknown`, with its attributes.
+   */
+  get grantee(): Grantee | UnknownGrantee {
+    if (this.user !== undefined) return { _tag: "User", id: this.user.id }
+    if (this.group !== undefined) return { _tag: "Group", id: this.group.id }
+    if (this.groupSet !== undefined) return { _tag: "GroupSet", id: this.groupSet.id }
+    const attributes = this.other?.attributes ?? {}
+    return { _tag: "Unknown", kind: this.other?.kind ?? "", id: attributes["id"], attributes }
   }
   /** The mode of one capability, if this rule sets it. */
   mode(name: CapabilityName): CapabilityMode | undefined {
@@ -141,11 +201,18 @@ export class GranteeCapabilities extends GranteeCapabilitiesBase {
   }
 }
 
+/** `<granteeCapabilities>` with a grantee of any kind. */
+const GranteeCapabilitiesWire: Schema.Schema<GranteeCapabilities, unknown> = Schema.compose(
+  Schema.transform(Schema.Unknown, Schema.Unknown, { strict: true, decode: keepOtherGrantee, encode: (a) => a }),
+  GranteeCapabilities as Schema.Schema<GranteeCapabilities, unknown>,
+  { strict: false }
+)
+
 /** A `<permissions>` element, decoded to its rules. */
 const PermissionRules: Schema.Schema<ReadonlyArray<GranteeCapabilities>, unknown> = Schema.transform(
   Schema.Union(
     Schema.Literal(""),
-    Schema.Struct({ granteeCapabilities: Schema.optional(ArrayOf(GranteeCapabilities)) })
+    Schema.Struct({ granteeCapabilities: Schema.optional(ArrayOf(GranteeCapabilitiesWire)) })
   ),
   Schema.Array(Schema.typeSchema(GranteeCapabilities)),
   {
@@ -161,10 +228,28 @@ export interface PermissionRule {
   readonly capabilities: Readonly<Partial<Record<CapabilityName, "Allow" | "Deny">>>
 }
 
-/** The kinds of content a project has default permissions for. */
-export type DefaultPermissionsKind = "workbooks" | "datasources"
+/**
+ * The kinds of content a project has default permissions for, as Tableau
+ * names them in the URL. Workbooks and data sources exist from API 2.1;
+ * the others came with their content (flows, metrics, lenses, data roles,
+ * virtual connections, databases and tables): a server older than the kind
+ * answers with an error. Their exact first versions are not checked here.
+ */
+export type DefaultPermissionsKind =
+  | "workbooks"
+  | "datasources"
+  | "flows"
+  | "metrics"
+  | "lenses"
+  | "dataroles"
+  | "virtualconnections"
+  | "databases"
+  | "tables"
 
 const decoder = Endpoint.one("permissions", PermissionRules)
+
+/** The request element and URL segment of each kind of grantee. */
+const granteeElement: Readonly<Record<Grantee["_tag"], string>> = { User: "user", Group: "group", GroupSet: "groupSet" }
 
 const rulesElement = (operation: string, rules: ReadonlyArray<PermissionRule>) => {
   const invalid = rules.length === 0
@@ -182,7 +267,7 @@ const rulesElement = (operation: string, rules: ReadonlyArray<PermissionRule>) =
       Xml.el(
         "granteeCapabilities",
         {},
-        Xml.el(rule.grantee._tag === "User" ? "user" : "group", { id: rule.grantee.id }),
+        Xml.el(granteeElement[rule.grantee._tag], { id: rule.grantee.id }),
         Xml.el(
           "capabilities",
           {},
@@ -196,14 +281,18 @@ const rulesElement = (operation: string, rules: ReadonlyArray<PermissionRule>) =
 const granteePath = (grantee: Grantee, capability: CapabilityName, mode: CapabilityMode) =>
   grantee._tag === "User"
     ? Endpoint.path`users/${grantee.id}/${capability}/${mode}`
-    : Endpoint.path`groups/${grantee.id}/${capability}/${mode}`
+    : grantee._tag === "Group"
+    ? Endpoint.path`groups/${grantee.id}/${capability}/${mode}`
+    : Endpoint.path`groupSets/${grantee.id}/${capability}/${mode}`
 
 const defaultPath = (projectId: ProjectId, kind: DefaultPermissionsKind) =>
-  kind === "workbooks"
-    ? Endpoint.path`projects/${projectId}/default-permissions/workbooks`
-    : Endpoint.path`projects/${projectId}/default-permissions/datasources`
+  joinPath(Endpoint.path`projects/${projectId}/default-permissions`, { segments: [kind], template: kind, invalid: undefined })
 
 const minVersion = (target: ContentRef) => (target._tag === "View" ? "3.2" : undefined)
+
+/** Group sets exist from API 3.22: a group-set grantee raises the minimum version to 3.22. */
+const forGrantees = (minimum: string | undefined, grantees: ReadonlyArray<Grantee>): string | undefined =>
+  grantees.some((g) => g._tag === "GroupSet") ? "3.22" : minimum
 
 const listAt = (operation: string, path: Endpoint.Path, minApiVersion: string | undefined) =>
   Endpoint.call({
@@ -278,7 +367,12 @@ export const add = (
   target: ContentRef,
   rules: ReadonlyArray<PermissionRule>
 ): Effect.Effect<ReadonlyArray<GranteeCapabilities>, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  addAt("Permissions.add", refPath(target, Endpoint.path`permissions`), rules, minVersion(target))
+  addAt(
+    "Permissions.add",
+    refPath(target, Endpoint.path`permissions`),
+    rules,
+    forGrantees(minVersion(target), rules.map((r) => r.grantee))
+  )
 
 const delete_ = (
   target: ContentRef,
@@ -289,7 +383,7 @@ const delete_ = (
   deleteAt(
     "Permissions.delete",
     refPath(target, joinPath(Endpoint.path`permissions`, granteePath(grantee, capability, mode))),
-    minVersion(target)
+    forGrantees(minVersion(target), [grantee])
   )
 
 export {
@@ -297,7 +391,7 @@ export {
    * Removes one capability rule (capability and mode) of a user or group
    * from a project, workbook, view or data source (TSC's
    * `delete_permission`). REST:
-   * `DELETE /api/{v}/sites/{siteId}/{projects|...}/{id}/permissions/{users|groups}/{granteeId}/{capability}/{mode}`.
+   * `DELETE /api/{v}/sites/{siteId}/{projects|...}/{id}/permissions/{users|groups|groupSets}/{granteeId}/{capability}/{mode}`.
    * Fails with `NotFound` (the item, or no such rule), `UnsupportedApiVersion`
    * or a `CommonError`. Minimum API version: 2.0 (views: 3.2).
    *
@@ -312,7 +406,7 @@ export {
 /**
  * The default permission rules a project gives new workbooks or data
  * sources (TSC's `populate_workbook_default_permissions`, ...). REST:
- * `GET /api/{v}/sites/{siteId}/projects/{projectId}/default-permissions/{workbooks|datasources}`.
+ * `GET /api/{v}/sites/{siteId}/projects/{projectId}/default-permissions/{kind}`.
  * Fails with `NotFound` (404005) or a `CommonError`. Minimum API version: 2.1.
  *
  * @example
@@ -329,7 +423,7 @@ export const listDefault = (
 /**
  * Adds default permission rules for new workbooks or data sources of a
  * project; returns the rules added. REST:
- * `PUT /api/{v}/sites/{siteId}/projects/{projectId}/default-permissions/{workbooks|datasources}`.
+ * `PUT /api/{v}/sites/{siteId}/projects/{projectId}/default-permissions/{kind}`.
  * Fails with `NotFound` (404005 project, 404002 user, 404003 group),
  * `InvalidRequest`, `Forbidden` or a `CommonError`. Minimum API version: 2.1.
  *
@@ -345,12 +439,12 @@ export const addDefault = (
   kind: DefaultPermissionsKind,
   rules: ReadonlyArray<PermissionRule>
 ): Effect.Effect<ReadonlyArray<GranteeCapabilities>, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  addAt("Permissions.addDefault", defaultPath(projectId, kind), rules, "2.1")
+  addAt("Permissions.addDefault", defaultPath(projectId, kind), rules, forGrantees("2.1", rules.map((r) => r.grantee)))
 
 /**
  * Removes one default capability rule of a user or group for new
  * workbooks or data sources of a project. REST:
- * `DELETE /api/{v}/sites/{siteId}/projects/{projectId}/default-permissions/{workbooks|datasources}/{users|groups}/{granteeId}/{capability}/{mode}`.
+ * `DELETE /api/{v}/sites/{siteId}/projects/{projectId}/default-permissions/{kind}/{users|groups|groupSets}/{granteeId}/{capability}/{mode}`.
  * Fails with `NotFound` or a `CommonError`. Minimum API version: 2.1.
  *
  * @example
@@ -368,5 +462,5 @@ export const deleteDefault = (
   deleteAt(
     "Permissions.deleteDefault",
     joinPath(defaultPath(projectId, kind), granteePath(grantee, capability, mode)),
-    "2.1"
+    forGrantees("2.1", [grantee])
   )

@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import type { CommonError, NotFound } from "./Errors.ts"
 import * as SignIn from "./internal/signin.ts"
@@ -30,3 +31,38 @@ export const get: Effect.Effect<SignIn.ServerInfoItem, CommonError | NotFound, T
   TableauSession,
   (session) => SignIn.serverInfo(session.httpClient, session.server, session.apiVersion, session.settings)
 )
+
+/** Options of {@link fromServer}. */
+export interface FromServerOptions extends SignIn.SettingsInput {
+  /** The server's URL, such as `https://tableau.example.com`. */
+  readonly server: string
+  /** The version in the URL (default `"2.4"`, the oldest that answers without a sign-in). */
+  readonly apiVersion?: string | undefined
+}
+
+/**
+ * Reads the server's product version, build number and REST API version
+ * without a session: the server URL and an `HttpClient` are enough, since
+ * the endpoint needs no sign-in (TSC's `server_info.get` before signing
+ * in, to pick a version). REST: `GET /api/{v}/serverinfo` (`/api/2.4/`
+ * unless `apiVersion` says otherwise). Fails with `InvalidRequest` (a
+ * server URL that is not http(s)), `NotFound` (404003, servers before
+ * 10.1) or a `CommonError`. Minimum API version: 2.4.
+ *
+ * @since 0.1.0
+ * @category reading
+ * @example
+ * ```ts
+ * const info = yield* ServerInfo.fromServer({ server: "https://tableau.example.com" })
+ * console.log(info.restApiVersion)
+ * ```
+ */
+export const fromServer = (
+  options: FromServerOptions
+): Effect.Effect<SignIn.ServerInfoItem, CommonError | NotFound, HttpClient.HttpClient> =>
+  Effect.gen(function*() {
+    const client = yield* HttpClient.HttpClient
+    const server = yield* SignIn.validServer(options.server)
+    const settings = yield* SignIn.settingsOf(options, server)
+    return yield* SignIn.serverInfo(client, server, options.apiVersion ?? "2.4", settings)
+  })

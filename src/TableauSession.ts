@@ -219,17 +219,27 @@ export const make = (
             Effect.map((fresh) => (fresh.userId === "" ? { ...fresh, userId: current.userId } : fresh))
           ))
 
+    // Switching to the site the session is on is a success that changes
+    // nothing, as in TSC: it is not sent, and Tableau's 403070 ("already
+    // signed in to this site", for a differently spelled contentUrl) is
+    // taken as the same answer.
     const switchSite = (contentUrl: string) =>
       SynchronizedRef.updateAndGetEffect(state, (current) =>
-        SignIn.switchSite(httpClient, current.server, apiVersion, current.token, contentUrl, settings, credentialSecrets)
-          .pipe(
-            Effect.map((c): SignedIn => ({
-              ...c,
-              server: current.server,
-              userId: c.userId === "" ? current.userId : c.userId,
-              generation: current.generation + 1
-            }))
-          ))
+        current.siteContentUrl === contentUrl
+          ? Effect.succeed(current)
+          : SignIn.switchSite(httpClient, current.server, apiVersion, current.token, contentUrl, settings, credentialSecrets)
+            .pipe(
+              Effect.map((c): SignedIn => ({
+                ...c,
+                server: current.server,
+                userId: c.userId === "" ? current.userId : c.userId,
+                generation: current.generation + 1
+              })),
+              Effect.catchIf(
+                (error) => error._tag === "Forbidden" && error.code === "403070",
+                () => Effect.succeed(current)
+              )
+            ))
 
     const secrets = Effect.map(
       SynchronizedRef.get(state),
@@ -371,7 +381,8 @@ export const current: Effect.Effect<SignedIn, never, TableauSession> = Effect.fl
 
 /**
  * Switches the session to the site with this `contentUrl`; later calls run
- * there. REST: `POST /api/{v}/auth/switchSite`. Fails with `SignInFailed`
+ * there. Switching to the site the session is on succeeds and changes
+ * nothing (as in TSC). REST: `POST /api/{v}/auth/switchSite`. Fails with `SignInFailed`
  * (unknown site, no access) or a `CommonError`. Minimum API version: 2.6.
  *
  * @example

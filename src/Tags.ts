@@ -78,7 +78,7 @@ const delete_ = (target: Taggable, label: string): Effect.Effect<void, CommonErr
   Endpoint.call({
     operation: "Tags.delete",
     method: "DELETE",
-    path: refPath(target, Endpoint.path`tags/${label}`),
+    path: refPath(target, Endpoint.text("tags", label)),
     errors: ["NotFound"]
   }, Endpoint.none)
 
@@ -87,8 +87,10 @@ export {
    * Removes one tag from a workbook, view or data source. REST:
    * `DELETE /api/{v}/sites/{siteId}/workbooks/{id}/tags/{tag}` (`views/...`,
    * `datasources/...`). Fails with `NotFound` (the item, or 404007 the
-   * item has no such tag), `InvalidRequest` (a tag with `/`, `?` or `#`,
-   * which cannot be in a URL path) or a `CommonError`. Minimum API version: 2.0.
+   * item has no such tag), `InvalidRequest` (an empty tag, or `.` / `..`,
+   * which a URL path cannot carry) or a `CommonError`. Labels are user
+   * text: `/`, `?`, `#`, `\` and any other character are percent-encoded
+   * in the path. Minimum API version: 2.0.
    *
    * @example
    * ```ts

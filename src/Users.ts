@@ -13,6 +13,7 @@
  * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
@@ -21,11 +22,12 @@ import { UserId } from "./Ids.ts"
 import { type AuthSetting, GroupItem, type SiteRole, UserItem, userFields } from "./internal/directory.ts"
 import * as Endpoint from "./internal/endpoint.ts"
 import { track } from "./internal/progress.ts"
+import { DateFromString } from "./internal/schema.ts"
 import * as Upload from "./internal/upload.ts"
 import * as Transport from "./internal/transport.ts"
 import { WorkbookItem } from "./Workbooks.ts"
 import * as Xml from "./internal/xml.ts"
-import { JobItem } from "./Jobs.ts"
+import { JobItem, jobDecoder } from "./Jobs.ts"
 import * as RequestOptions from "./RequestOptions.ts"
 import type { OnProgress, Progress } from "./Progress.ts"
 import type { Page, PageOptions, StreamOptions } from "./RequestOptions.ts"
@@ -156,9 +158,13 @@ export interface UserPageOptions extends PageOptions, UserFilters {}
 /** Options of `list`. */
 export interface UserListOptions extends StreamOptions, UserFilters {}
 
-const withFilters = <O extends RequestOptions.ListOptions & UserFilters>(options: O | undefined): O | undefined => {
-  if (options === undefined) return undefined
-  const { siteRole, name, lastLoginSince, lastLoginUntil, ...rest } = options
+/**
+ * Without `fields`, Get Users on Site leaves out `fullName`, `email` and
+ * other attributes (TSC's issue #565, fixed by always sending `_all_`), so
+ * a list asks for every attribute unless the caller chose its fields.
+ */
+const withFilters = <O extends RequestOptions.ListOptions & UserFilters>(options: O | undefined): O => {
+  const { siteRole, name, lastLoginSince, lastLoginUntil, ...rest } = options ?? ({} as O)
   const extra: Array<RequestOptions.Filter> = []
   if (siteRole !== undefined) {
     extra.push(
@@ -168,14 +174,20 @@ const withFilters = <O extends RequestOptions.ListOptions & UserFilters>(options
   if (name !== undefined) extra.push(RequestOptions.eq("name", name))
   if (lastLoginSince !== undefined) extra.push(RequestOptions.gte("lastLogin", lastLoginSince))
   if (lastLoginUntil !== undefined) extra.push(RequestOptions.lte("lastLogin", lastLoginUntil))
-  return { ...rest, filter: [...(rest.filter ?? []), ...extra] } as unknown as O
+  return {
+    ...rest,
+    fields: rest.fields === undefined || rest.fields.length === 0 ? ["_all_"] : rest.fields,
+    filter: [...(rest.filter ?? []), ...extra]
+  } as unknown as O
 }
 
 const listSpec: Endpoint.Spec = { operation: "Users.list", method: "GET", path: Endpoint.path`users`, errors: [] }
 
 /**
  * Reads one page of the users of the site (TSC's `users.get`). Filters
- * (`siteRole`, `name`, `lastLogin`, ...), sorts and `fields` are Tableau's.
+ * (`siteRole`, `name`, `lastLogin`, ...), sorts and `fields` are Tableau's;
+ * without `fields` it asks for `_all_`, since Tableau's default attributes
+ * leave out `fullName` and `email`.
  * REST: `GET /api/{v}/sites/{siteId}/users`. Fails with a `CommonError`.
  * Minimum API version: 2.0.
  *
@@ -190,7 +202,8 @@ export const getPage = (
 
 /**
  * Every user of the site, as a Stream over all pages (TSC's
- * `Pager(server.users)`). REST: `GET /api/{v}/sites/{siteId}/users`.
+ * `Pager(server.users)`). Without `fields` it asks for `_all_` (see
+ * `getPage`). REST: `GET /api/{v}/sites/{siteId}/users?fields=_all_`.
  * Fails with a `CommonError`. Minimum API version: 2.0.
  *
  * @example
@@ -343,40 +356,48 @@ export const groups = (
 /** One favorite of a user: its label and the content it points to. */
 export interface Favorite {
   readonly label: string
-  /** The kind of content: `workbook`, `view`, `datasource`, `project`, `flow`, `collection`, `metric`, or a newer kind. */
+  /**
+   * The kind of content: `workbook`, `view`, `datasource`, `project`,
+   * `flow`, `collection`, `metric`, a newer kind (the element's name), or
+   * `"other"` for an entry whose content could not be read (no element, or
+   * one without an `id`): it is kept, with everything Tableau sent in `raw`.
+   */
   readonly kind: string
+  /** The content's ID; `""` when `kind` is `"other"`. */
   readonly id: string
   readonly name: string | undefined
   readonly position: number | undefined
   readonly addedAt: Date | undefined
+  /** The `<favorite>` element as Tableau sent it: its attributes and child elements. */
+  readonly raw: Readonly<Record<string, unknown>>
 }
 
 const FavoriteWire = Schema.Record({ key: Schema.String, value: Schema.Unknown })
 const favoritesDecoder = Endpoint.items("favorites", "favorite", FavoriteWire)
+const decodeDate = Schema.decodeUnknownOption(DateFromString)
 
-const toFavorite = (wire: Readonly<Record<string, unknown>>): Favorite | undefined => {
+const toFavorite = (wire: Readonly<Record<string, unknown>>): Favorite => {
+  const position = Number(wire["position"])
+  const common = {
+    label: typeof wire["label"] === "string" ? wire["label"] : "",
+    position: Number.isFinite(position) && wire["position"] !== undefined ? position : undefined,
+    addedAt: Option.getOrUndefined(decodeDate(wire["addedAt"])),
+    raw: wire
+  }
   for (const [kind, value] of Object.entries(wire)) {
     if (typeof value !== "object" || value === null || Array.isArray(value)) continue
     const target = value as Record<string, unknown>
     if (typeof target["id"] !== "string") continue
-    const position = Number(wire["position"])
-    const addedAt = typeof wire["addedAt"] === "string" ? new Date(wire["addedAt"]) : undefined
-    return {
-      label: typeof wire["label"] === "string" ? wire["label"] : "",
-      kind,
-      id: target["id"],
-      name: typeof target["name"] === "string" ? target["name"] : undefined,
-      position: Number.isFinite(position) && wire["position"] !== undefined ? position : undefined,
-      addedAt: addedAt === undefined || Number.isNaN(addedAt.getTime()) ? undefined : addedAt
-    }
+    return { ...common, kind, id: target["id"], name: typeof target["name"] === "string" ? target["name"] : undefined }
   }
-  return undefined
+  return { ...common, kind: "other", id: "", name: undefined }
 }
 
 /**
  * A user's favorites: workbooks, views, data sources, projects, flows and
  * newer kinds (TSC's `users.populate_favorites`, which TSC did not
- * implement). REST: `GET /api/{v}/sites/{siteId}/favorites/{userId}`.
+ * implement). Entries it cannot read are kept as kind `"other"` with
+ * their raw element, never dropped. REST: `GET /api/{v}/sites/{siteId}/favorites/{userId}`.
  * Fails with `NotFound` (404002), `UnsupportedApiVersion` or a
  * `CommonError`. Minimum API version: 2.5.
  *
@@ -397,7 +418,7 @@ export const favorites = (
       minApiVersion: "2.5",
       errors: ["NotFound", "UnsupportedApiVersion"]
     }, favoritesDecoder, { pageSize: 1000 })),
-    (all) => Array.from(all).flatMap((wire) => toFavorite(wire) ?? [])
+    (all) => Array.from(all).map(toFavorite)
   )
 
 // ---------------------------------------------------------------------------
@@ -412,7 +433,7 @@ export interface ImportCsvOptions {
   readonly authSettings?: Readonly<Record<string, AuthSetting>> | undefined
 }
 
-const job = Endpoint.one("job", JobItem)
+const job = jobDecoder
 const encoder = new TextEncoder()
 
 /**

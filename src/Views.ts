@@ -170,7 +170,8 @@ export const list = (
 /**
  * Reads one view. REST: `GET /api/{v}/sites/{siteId}/views/{viewId}`.
  * Fails with `NotFound` (404011), `UnsupportedApiVersion` or a
- * `CommonError`. Minimum API version: 3.0.
+ * `CommonError`. Minimum API version: 3.1 (Get View, TSC's
+ * `views.get_by_id`).
  *
  * @example
  * ```ts
@@ -185,7 +186,7 @@ export const get = (
     method: "GET",
     path: Endpoint.path`views/${viewId}`,
     errors: ["NotFound", "UnsupportedApiVersion"],
-    minApiVersion: "3.0"
+    minApiVersion: "3.1"
   }, view)
 
 /**

@@ -31,9 +31,10 @@ describe("Users.export", () => {
       const lines = Chunk.toReadonlyArray(yield* Stream.runCollect(Users.export({ pageSize: 2 })))
       expect(lines[0]).toBe(Users.EXPORT_HEADER)
       expect(lines.length).toBe(4)
-      expect(lines[1]).toMatch(/^[^,]+,admin,Administrator,,ServerAdministrator,ServerDefault,2024-01-01T00:00:00Z,$/)
-      expect(lines[2]).toBe(`${a.id},ana@example.com,"Lima, ""Ana""",,Creator,ServerDefault,,Analysts;EMEA; West`)
-      expect(lines[3]).toBe(`${b.id},bo@example.com,,,Viewer,SAML,,Analysts`)
+      // Every user is in the site's All Users group, as on Tableau.
+      expect(lines[1]).toMatch(/^[^,]+,admin,Administrator,,ServerAdministrator,ServerDefault,2024-01-01T00:00:00Z,All Users$/)
+      expect(lines[2]).toBe(`${a.id},ana@example.com,"Lima, ""Ana""",,Creator,ServerDefault,,All Users;Analysts;EMEA; West`)
+      expect(lines[3]).toBe(`${b.id},bo@example.com,,,Viewer,SAML,,All Users;Analysts`)
       const viewers = Chunk.toReadonlyArray(yield* Stream.runCollect(Users.export({ siteRole: "Viewer", groups: false })))
       expect(viewers).toEqual([Users.EXPORT_HEADER, `${b.id},bo@example.com,,,Viewer,SAML,,`])
     }).pipe(Effect.provide(Fake.sessionLayer())))

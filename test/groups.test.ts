@@ -35,7 +35,9 @@ describe("Groups", () => {
       const page = yield* Groups.getPage({ filter: [RequestOptions.eq("name", "Analysts")], fields: ["_all_"] })
       expect(page.items[0]!.userCount).toBe(1)
       const all = yield* Stream.runCollect(Groups.list({ pageSize: 8 }))
-      expect(Chunk.size(all)).toBe(31)
+      // 31 created, plus the All Users group every site has.
+      expect(Chunk.size(all)).toBe(32)
+      expect(Chunk.toReadonlyArray(all).find((x) => x.name === "All Users")).toBeDefined()
 
       const renamed = yield* Groups.update(g.id, { name: "Data Analysts" })
       expect(renamed.name).toBe("Data Analysts")

@@ -48,6 +48,9 @@ describe("Tags", () => {
       expect(noTag._tag === "NotFound" && noTag.code).toBe("404007")
       expect((yield* Effect.flip(Tags.add(Content.workbook(Ids.WorkbookId.make(s.workbooks[0]!)), [])))._tag).toBe("InvalidRequest")
       expect((yield* Effect.flip(Tags.add(Content.workbook(Ids.WorkbookId.make(s.workbooks[0]!)), [" "])))._tag).toBe("InvalidRequest")
-      expect((yield* Effect.flip(Tags.delete(Content.workbook(Ids.WorkbookId.make(s.workbooks[0]!)), "a/b")))._tag).toBe("InvalidRequest")
+      // A label with "/" is sent encoded (issue 10): here the item has no such tag.
+      const slashed = yield* Effect.flip(Tags.delete(Content.workbook(Ids.WorkbookId.make(s.workbooks[0]!)), "a/b"))
+      expect(slashed._tag === "NotFound" && slashed.code).toBe("404007")
+      expect((yield* Effect.flip(Tags.delete(Content.workbook(Ids.WorkbookId.make(s.workbooks[0]!)), "")))._tag).toBe("InvalidRequest")
     }).pipe(Effect.provide(layer)))
 })

@@ -25,7 +25,7 @@ describe("Views", () => {
       expect(page.pagination?.totalAvailable).toBe(2)
     }).pipe(Effect.provide(layer)))
 
-  it.effect("gets one view (3.0+); NotFound 404011; UnsupportedApiVersion before 3.0", () =>
+  it.effect("gets one view (3.1+); NotFound 404011", () =>
     Effect.gen(function*() {
       const s = yield* seeded
       const view = yield* Views.get(yield* firstView)

@@ -17,7 +17,7 @@ import type { CommonError, DeclaredErrorTag, NotFound, UnsupportedApiVersion } f
 import { InvalidRequest, ResponseTooLarge } from "../Errors.ts"
 import type { ConnectionId } from "../Ids.ts"
 import type { OnProgress, Progress } from "../Progress.ts"
-import { JobItem } from "../Jobs.ts"
+import { JobItem, jobDecoder } from "../Jobs.ts"
 import type { StreamOptions } from "../RequestOptions.ts"
 import { TableauSession } from "../TableauSession.ts"
 import * as Endpoint from "./endpoint.ts"
@@ -171,7 +171,7 @@ const SingleConnection = Schema.transformOrFail(ArrayOf(ConnectionItem), Schema.
 })
 const connection = Endpoint.one("connection", SingleConnection)
 const connections = Endpoint.items("connections", "connection", ConnectionItem)
-const job = Endpoint.one("job", JobItem)
+const job = jobDecoder
 const revisions = Endpoint.items("revisions", "revision", RevisionItem)
 
 /** The connections of a workbook or data source (one page: Tableau does not page them). */

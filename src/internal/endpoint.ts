@@ -82,6 +82,25 @@ export const path = (strings: TemplateStringsArray, ...values: ReadonlyArray<str
   return { segments, template, invalid }
 }
 
+/**
+ * A path whose last segment is user text (a tag label), not an ID: any
+ * character is allowed and percent-encoded when the URL is built (`/` as
+ * `%2F`, `?` as `%3F`, `#` as `%23`, `\\` as `%5C`), as TSC does. Only
+ * the empty text and `.` / `..` are refused, which a URL cannot carry as a
+ * segment (the URL parser would resolve them).
+ *
+ * @example text("tags", label)
+ */
+export const text = (prefix: string, value: string): Path => ({
+  segments: [...prefix.split("/").filter((p) => p !== ""), value],
+  template: `${prefix}/{}`,
+  invalid: value === ""
+    ? "the text is empty"
+    : value === "." || value === ".."
+    ? `"${value}" cannot be sent as a URL path segment`
+    : undefined
+})
+
 // ---------------------------------------------------------------------------
 // Specs and decoders
 // ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@
  *
  * @internal
  */
+import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 
 /**
@@ -62,8 +63,41 @@ export const IntFromString: Schema.Schema<number, string> = Schema.compose(
   Schema.Int
 )
 
-/** An ISO-8601 timestamp as Tableau writes it (`2024-02-01T10:00:00Z`). */
-export const DateFromString: Schema.Schema<Date, string> = Schema.Date
+const isoParts = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?/
+
+/**
+ * Whether the calendar parts of an ISO-8601 text exist as written:
+ * `new Date("2016-06-31T20:34:04Z")` is July 1st, but June has 30 days.
+ * Texts that do not start with `YYYY-MM-DD` are left to `Date` alone.
+ */
+const realCalendarDate = (text: string): boolean => {
+  const m = isoParts.exec(text)
+  if (m === null) return true
+  const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1).map((p) => (p === undefined ? undefined : Number(p)))
+  if (month! < 1 || month! > 12 || day! < 1) return false
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate()
+  return day! <= daysInMonth && hour! <= 23 && minute! <= 59 && second! <= 59
+}
+
+/**
+ * An ISO-8601 timestamp as Tableau writes it (`2024-02-01T10:00:00Z`). A
+ * date that does not exist (`2016-06-31`, `2023-02-29`, hour 25) is a
+ * decode error, never silently another date.
+ */
+export const DateFromString: Schema.Schema<Date, string> = Schema.transformOrFail(
+  Schema.String,
+  Schema.DateFromSelf,
+  {
+    strict: true,
+    decode: (text, _, ast) => {
+      const date = new Date(text)
+      return Number.isNaN(date.getTime()) || !realCalendarDate(text)
+        ? ParseResult.fail(new ParseResult.Type(ast, text, `"${text}" is not a real date and time`))
+        : ParseResult.succeed(date)
+    },
+    encode: (date) => ParseResult.succeed(date.toISOString().replace(/\.000Z$/, "Z"))
+  }
+)
 
 /** A timestamp attribute that servers sometimes send empty (`lastLogin=""`): `""` decodes as absent. */
 export const DateOrEmpty: Schema.Schema<Date | undefined, string> = Schema.transform(

@@ -62,7 +62,7 @@ export const findGroup = (ctx: Context, id: string): FakeRecord => {
 /** The current time as Tableau writes it. */
 export const stamp = (state: FakeState): string => new Date(state.now()).toISOString().replace(/\.\d{3}Z$/, "Z")
 
-/** Attributes kept on records for the fake's own use, rendered as child elements or not at all. */
+/** Attributes kept on records for the fake's own use, rendered as child elements or not at all (so are `_`-prefixed keys). */
 const INTERNAL = new Set(["projectId", "ownerId", "workbookId", "tags", "totalViewCount", "password", "parentKey"])
 
 /** Renders a workbook, view or data source with its project, owner, tags (and usage). */
@@ -73,7 +73,7 @@ export const renderItem = (
   options: { readonly usage?: boolean } = {}
 ): string => {
   const attributes: Record<string, string | undefined> = {}
-  for (const [key, value] of Object.entries(record)) if (!INTERNAL.has(key)) attributes[key] = value
+  for (const [key, value] of Object.entries(record)) if (!INTERNAL.has(key) && !key.startsWith("_")) attributes[key] = value
   const project = record["projectId"] === undefined
     ? undefined
     : table(ctx.state, "projects", ctx.auth.siteId).rows.get(record["projectId"])
@@ -208,7 +208,7 @@ export const connectionsOf = (ctx: Context, kind: Kind, id: string): ReadonlyArr
 
 /** One permission rule: a grantee's capability in a mode. */
 export interface Rule {
-  readonly granteeType: "user" | "group"
+  readonly granteeType: "user" | "group" | "groupSet"
   readonly granteeId: string
   readonly name: string
   readonly mode: string
@@ -319,15 +319,17 @@ export const seedContent = async (
     })
     return id
   }
+  // Every site starts with its Default project (see `seedSite`): the first seeded project is that one.
+  const existingDefault = [...t("projects").rows.values()].find((p) => p["name"] === "Default" && !p["parentProjectId"])
   for (let p = 1; p <= (options.projects ?? 2); p++) {
-    const projectId = state.newId()
+    const projectId = p === 1 && existingDefault !== undefined ? existingDefault.id : state.newId()
     const projectName = p === 1 ? "Default" : `Project ${p}`
     put(t("projects"), {
       id: projectId,
       name: projectName,
       description: p === 1 ? "The default project that was automatically created by Tableau." : "",
       contentPermissions: "ManagedByOwner",
-      createdAt: now,
+      createdAt: existingDefault !== undefined && p === 1 ? existingDefault["createdAt"] : now,
       updatedAt: now,
       ownerId
     })

@@ -222,6 +222,25 @@ export const userRecord = (id: string, name: string, siteRole: string, extra: Pa
   ...extra
 })
 
+/**
+ * What every new Tableau site has: the `Default` project and the `All
+ * Users` group, whose members are all the site's users (the group is
+ * marked `_allUsers`; see `membersOf` in `routes/directory.ts`).
+ */
+export const seedSite = (state: FakeState, siteId: string, ownerId?: string): void => {
+  const now = new Date(state.now()).toISOString().replace(/\.\d{3}Z$/, "Z")
+  put(table(state, "projects", siteId), {
+    id: state.newId(),
+    name: "Default",
+    description: "The default project that was automatically created by Tableau.",
+    contentPermissions: "ManagedByOwner",
+    createdAt: now,
+    updatedAt: now,
+    ownerId
+  })
+  put(table(state, "groups", siteId), { id: state.newId(), name: "All Users", _allUsers: "true" })
+}
+
 const compile = (pattern: string) => pattern.split("/").filter((s) => s !== "")
 
 const htmlPage = (status: number) =>
@@ -254,9 +273,12 @@ export const make = (routes: ReadonlyArray<Route>, options: FakeOptions = {}): F
   const defaultSiteId = newId()
   put(state.sites, siteRecord(defaultSiteId, "Default", ""))
   for (let i = 1; i <= (options.sites ?? 0); i++) {
-    put(state.sites, siteRecord(newId(), `Site ${String(i).padStart(5, "0")}`, `site${i}`))
+    const siteId = newId()
+    put(state.sites, siteRecord(siteId, `Site ${String(i).padStart(5, "0")}`, `site${i}`))
+    seedSite(state, siteId)
   }
   const adminUserId = newId()
+  seedSite(state, defaultSiteId, adminUserId)
   const users = table(state, "users", defaultSiteId)
   put(users, userRecord(adminUserId, state.credentials.username, "ServerAdministrator", { fullName: "Administrator", lastLogin: "2024-01-01T00:00:00Z" }))
   for (let i = 1; i <= (options.users ?? 0); i++) {

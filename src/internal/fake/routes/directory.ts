@@ -19,6 +19,31 @@ export const memberships = (state: FakeState, siteId: string): Map<string, Set<s
 export const groupSetMembers = (state: FakeState, siteId: string): Map<string, Set<string>> =>
   extension(state, `groupSetMembers@${siteId}`, () => new Map<string, Set<string>>())
 
+/**
+ * The members of a group: every user of the site for `All Users` (as on
+ * Tableau, where each user belongs to it), the stored members otherwise.
+ */
+export const membersOf = (state: FakeState, siteId: string, group: FakeRecord): ReadonlySet<string> =>
+  group["_allUsers"] === "true"
+    ? new Set(table(state, "users", siteId).rows.keys())
+    : memberships(state, siteId).get(group.id) ?? new Set()
+
+/** How many members a group has (without building the All Users set). */
+const memberCount = (state: FakeState, siteId: string, group: FakeRecord): number =>
+  group["_allUsers"] === "true"
+    ? table(state, "users", siteId).rows.size
+    : memberships(state, siteId).get(group.id)?.size ?? 0
+
+/**
+ * `All Users` cannot be deleted, renamed or have members added or removed
+ * (400; the exact code Tableau answers was not found in the reference).
+ */
+export const refuseAllUsers = (group: FakeRecord): void => {
+  if (group["_allUsers"] === "true") {
+    throw new FakeError(400, "400000", "Bad Request", "The All Users group cannot be changed.")
+  }
+}
+
 /** The set under `key` in `map`, created empty on first use. */
 export const setIn = (map: Map<string, Set<string>>, key: string): Set<string> => {
   let set = map.get(key)
@@ -68,7 +93,7 @@ export const renderGroup = (state: FakeState, siteId: string, record: FakeRecord
         grantLicenseMode: record["_grantLicenseMode"]
       }))
   const attributes = publicAttributes(record)
-  if (withUserCount) attributes["userCount"] = String(memberships(state, siteId).get(record.id)?.size ?? 0)
+  if (withUserCount) attributes["userCount"] = String(memberCount(state, siteId, record))
   return element("group", attributes, inner)
 }
 
@@ -76,7 +101,7 @@ export const renderGroup = (state: FakeState, siteId: string, record: FakeRecord
 export const groupFieldMap = (state: FakeState, siteId: string): FieldMap => ({
   domainName: (r) => r["_domain"] ?? "local",
   isLocal: (r) => String(r["_importSource"] === undefined),
-  userCount: (r) => String(memberships(state, siteId).get(r.id)?.size ?? 0)
+  userCount: (r) => String(memberCount(state, siteId, r))
 })
 
 /** The user with this ID on the caller's site, or 404002. */

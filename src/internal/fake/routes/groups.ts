@@ -20,6 +20,8 @@ import {
   groupFieldMap,
   groupSetMembers,
   memberships,
+  membersOf,
+  refuseAllUsers,
   renderGroup,
   renderUser,
   setIn,
@@ -94,6 +96,7 @@ const list = (ctx: Context) =>
 const update = async (ctx: Context) => {
   requireSiteAdmin(ctx)
   const record = findGroup(ctx, ctx.params["groupId"]!)
+  refuseAllUsers(record)
   const fields = groupFields(requestElement(parseBody(await ctx.text()), "group"))
   if (fields["name"] !== undefined) checkUnique(ctx, fields["name"], record.id)
   const updated = put(groups(ctx), { ...record, ...fields, id: record.id })
@@ -103,6 +106,7 @@ const update = async (ctx: Context) => {
 const delete_ = (ctx: Context) => {
   requireSiteAdmin(ctx)
   const record = findGroup(ctx, ctx.params["groupId"]!)
+  refuseAllUsers(record)
   remove(groups(ctx), record.id)
   memberships(ctx.state, ctx.auth.siteId).delete(record.id)
   for (const set of groupSetMembers(ctx.state, ctx.auth.siteId).values()) set.delete(record.id)
@@ -111,8 +115,10 @@ const delete_ = (ctx: Context) => {
 
 const users = (ctx: Context) => {
   const record = findGroup(ctx, ctx.params["groupId"]!)
-  const ids = memberships(ctx.state, ctx.auth.siteId).get(record.id) ?? new Set<string>()
   const all = table(ctx.state, "users", ctx.auth.siteId)
+  // All Users lists the site's users as they are (and pages them through the query cache).
+  if (record["_allUsers"] === "true") return listAnswer(ctx, all, "users", (u) => renderUser(u), { fields: USER_FIELDS })
+  const ids = membersOf(ctx.state, ctx.auth.siteId, record)
   // A view of the member rows, in site order, through the shared list logic.
   const view = { rows: new Map([...ids].flatMap((id) => {
     const u = all.rows.get(id)
@@ -134,6 +140,7 @@ const bulkIds = (body: Record<string, unknown>): ReadonlyArray<string> | undefin
 const addUser = async (ctx: Context) => {
   requireSiteAdmin(ctx)
   const record = findGroup(ctx, ctx.params["groupId"]!)
+  refuseAllUsers(record)
   const body = parseBody(await ctx.text())
   const ids = bulkIds(body)
   const set = members(ctx, record.id)
@@ -156,6 +163,7 @@ const addUser = async (ctx: Context) => {
 const removeUser = (ctx: Context) => {
   requireSiteAdmin(ctx)
   const record = findGroup(ctx, ctx.params["groupId"]!)
+  refuseAllUsers(record)
   const user = findUser(ctx, ctx.params["userId"]!)
   const set = members(ctx, record.id)
   if (!set.has(user.id)) throw notFound("404002", "User in group", user.id)
@@ -167,6 +175,7 @@ const removeUsers = async (ctx: Context) => {
   requireSiteAdmin(ctx)
   if (!versionAtLeast(ctx, "3.21")) throw tooOld(ctx, "3.21")
   const record = findGroup(ctx, ctx.params["groupId"]!)
+  refuseAllUsers(record)
   const ids = bulkIds(parseBody(await ctx.text()))
   if (ids === undefined) throw badRequest("400000", "The request must contain a <users> element.")
   const found = ids.map((id) => findUser(ctx, id))

@@ -161,6 +161,9 @@ export const itemRoutes = (kind: Kind, options: ItemOptions): ReadonlyArray<Rout
     const job = createJob(ctx.state, ctx.auth.siteId, {
       type: "RefreshExtract",
       pollsUntilDone: 1,
+      detail: { element: "extractRefreshJob", kind: kind.element, id: record.id, name: record["name"] },
+      // Tests make an item's refreshes fail by giving it a `_refreshError` reason.
+      ...(record["_refreshError"] === undefined ? {} : { outcome: "failed" as const, notes: [record["_refreshError"]] }),
       onFinish: () => {
         const current = rows(ctx, kind).rows.get(record.id)
         if (current !== undefined) put(rows(ctx, kind), { ...current, updatedAt: stamp(ctx.state) })

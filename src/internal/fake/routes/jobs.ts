@@ -7,8 +7,10 @@
  */
 import type { Context, FakeState, Route } from "../server.ts"
 import { extension, table } from "../server.ts"
-import { type FakeRecord, put } from "../store.ts"
+import { type FakeRecord, makeTable, put } from "../store.ts"
 import { element, noContent, notFound, textElement, xml } from "../wire.ts"
+import { listAnswer } from "./common.ts"
+import { tooOld, versionAtLeast } from "./directory.ts"
 
 /** How a fake job ends. */
 export type JobOutcome = "success" | "failed" | "cancelled"
@@ -37,6 +39,11 @@ export const createJob = (
     readonly notes?: ReadonlyArray<string>
     /** Runs when the job finishes successfully; returned lines become notes. */
     readonly onFinish?: () => ReadonlyArray<string> | void
+    /**
+     * The job-type element Tableau puts under `<job>` (`extractRefreshJob`
+     * for RefreshExtract) and the item it names; the job's notes go inside it.
+     */
+    readonly detail?: { readonly element: string; readonly kind: string; readonly id: string; readonly name?: string | undefined }
   }
 ): FakeRecord => {
   const id = state.newId()
@@ -45,7 +52,11 @@ export const createJob = (
     mode: "Asynchronous",
     type: options.type,
     progress: "0",
-    createdAt: stamp(state)
+    createdAt: stamp(state),
+    _detailElement: options.detail?.element,
+    _detailKind: options.detail?.kind,
+    _detailId: options.detail?.id,
+    _detailName: options.detail?.name
   })
   const plan: JobPlan = {
     polls: 0,
@@ -84,13 +95,24 @@ const advance = (state: FakeState, siteId: string, record: FakeRecord): FakeReco
   })
 }
 
-/** Renders a job as Tableau does (notes as a child element). */
+/**
+ * Renders a job as Tableau does. A job with a job-type element (an extract
+ * refresh) has its notes and its item inside that element
+ * (`<extractRefreshJob><notes/><workbook/></extractRefreshJob>`), as Query
+ * Job documents; other jobs (user imports, ...) have status notes and
+ * notes directly under `<job>`.
+ */
 export const renderJob = (record: FakeRecord): string => {
-  const { notes, ...attributes } = record
+  const { notes, _detailElement, _detailKind, _detailId, _detailName, ...attributes } = record
+  const notesElement = notes === undefined ? "" : textElement("notes", notes)
+  if (_detailElement !== undefined) {
+    const target = _detailKind === undefined ? "" : element(_detailKind, { id: _detailId, name: _detailName })
+    return element("job", attributes, element(_detailElement, {}, notesElement + target))
+  }
   const statusNotes = notes === undefined
     ? ""
     : `<statusNotes>${notes.split("\n").map((text) => element("statusNote", { type: "Info", text })).join("")}</statusNotes>`
-  return element("job", attributes, statusNotes + (notes === undefined ? "" : textElement("notes", notes)))
+  return element("job", attributes, statusNotes + notesElement)
 }
 
 const get = (ctx: Context) => {
@@ -112,7 +134,61 @@ const cancel = (ctx: Context) => {
   return noContent(200)
 }
 
+/**
+ * Query Jobs' `jobType` of a job type: the reference writes them in snake
+ * case (`refresh_extracts`); the names other than `refresh_extracts` are
+ * the fake's guess (not confirmed against a server).
+ */
+const JOB_TYPES: Readonly<Record<string, string>> = {
+  RefreshExtract: "refresh_extracts",
+  PublishWorkbook: "publish_workbook",
+  PublishDatasource: "publish_datasource",
+  UserImport: "import_users",
+  UserDelete: "delete_users",
+  GroupImport: "group_sync"
+}
+
+const statusOf = (record: FakeRecord): string =>
+  record["finishCode"] === "0"
+    ? "Success"
+    : record["finishCode"] === "1"
+    ? "Failed"
+    : record["finishCode"] === "2"
+    ? "Cancelled"
+    : record["startedAt"] !== undefined
+    ? "InProgress"
+    : "Pending"
+
+const BACKGROUND_JOB_FIELDS = new Set([
+  "id", "status", "jobType", "createdAt", "startedAt", "endedAt", "priority", "title", "subtitle", "notes", "args"
+])
+
+/**
+ * Query Jobs (API 3.1): `<backgroundJobs><backgroundJob .../></backgroundJobs>`,
+ * filtered (`status:eq:Failed`, `jobType:eq:refresh_extracts`,
+ * `createdAt:gt:...`), sorted and paged like other lists.
+ */
+const list = (ctx: Context) => {
+  if (!versionAtLeast(ctx, "3.1")) throw tooOld(ctx, "3.1")
+  const source = makeTable()
+  for (const record of table(ctx.state, "jobs", ctx.auth.siteId).rows.values()) {
+    put(source, {
+      id: record.id,
+      status: statusOf(record),
+      createdAt: record["createdAt"],
+      startedAt: record["startedAt"],
+      endedAt: record["completedAt"],
+      priority: "50",
+      jobType: JOB_TYPES[record["type"] ?? ""] ?? (record["type"] ?? "").toLowerCase(),
+      title: record["_detailName"] ?? record["type"],
+      subtitle: record["_detailKind"] === undefined ? undefined : record["_detailKind"][0]!.toUpperCase() + record["_detailKind"].slice(1)
+    })
+  }
+  return listAnswer(ctx, source, "backgroundJobs", (r) => element("backgroundJob", r), { fields: BACKGROUND_JOB_FIELDS })
+}
+
 export const routes: ReadonlyArray<Route> = [
+  { method: "GET", pattern: "/api/:v/sites/:siteId/jobs", handler: list },
   { method: "GET", pattern: "/api/:v/sites/:siteId/jobs/:jobId", handler: get },
   { method: "PUT", pattern: "/api/:v/sites/:siteId/jobs/:jobId", handler: cancel }
 ]

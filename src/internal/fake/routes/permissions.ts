@@ -1,15 +1,17 @@
 /**
  * Fake routes: permissions of projects, workbooks, views and data sources,
  * and the default permissions of projects. Grantees must exist (404002
- * user, 404003 group); capabilities must exist for the kind of content
+ * user, 404003 group, a group set); capabilities must exist for the kind of content
  * and be Allow or Deny (400). A grantee holds one mode per capability:
  * adding the other mode replaces it.
  *
  * @internal
  */
 import type { Context, Route } from "../server.ts"
+import { table } from "../server.ts"
 import { badRequest, element, noContent, notFound, parseBody, requestElement, xml } from "../wire.ts"
 import { find, findGroup, findUser, type Kind, KINDS, permissions, PROJECTS, type Rule } from "../content.ts"
+import { tooOld, versionAtLeast } from "./directory.ts"
 import { requireOwnerOrAdmin } from "./items.ts"
 
 const CAPABILITIES: Readonly<Record<string, ReadonlySet<string>>> = {
@@ -23,8 +25,22 @@ const CAPABILITIES: Readonly<Record<string, ReadonlySet<string>>> = {
     "AddComment", "ChangePermissions", "Delete", "ExportData", "ExportImage", "Filter", "Read", "ShareView", "ViewComments",
     "ViewUnderlyingData", "WebAuthoring"
   ]),
-  datasources: new Set(["ChangePermissions", "Connect", "Delete", "ExportXml", "ExtractRefresh", "Read", "SaveAs", "Write"])
+  datasources: new Set(["ChangePermissions", "Connect", "Delete", "ExportXml", "ExtractRefresh", "Read", "SaveAs", "Write"]),
+  // The kinds below follow the reference's permission capabilities pages;
+  // the sets were not checked against a server.
+  flows: new Set(["ChangeHierarchy", "ChangePermissions", "Delete", "Execute", "ExportXml", "Read", "WebAuthoring", "Write"]),
+  metrics: new Set(["ChangeHierarchy", "ChangePermissions", "Delete", "Read", "Write"]),
+  lenses: new Set(["ChangeHierarchy", "ChangePermissions", "Delete", "Read", "Write"]),
+  dataroles: new Set(["ChangeHierarchy", "ChangePermissions", "Delete", "Read", "Write"]),
+  virtualconnections: new Set(["ChangeHierarchy", "ChangePermissions", "Connect", "Delete", "Read", "Write"]),
+  databases: new Set(["ChangeHierarchy", "ChangePermissions", "Read", "Write"]),
+  tables: new Set(["ChangeHierarchy", "ChangePermissions", "Read", "Write"])
 }
+
+/** The content kinds of Tableau's default permissions (`projects/{id}/default-permissions/{kind}`). */
+const DEFAULT_KINDS: ReadonlySet<string> = new Set([
+  "workbooks", "datasources", "flows", "metrics", "lenses", "dataroles", "virtualconnections", "databases", "tables"
+])
 
 const target = (ctx: Context) => {
   const kind: Kind | undefined = KINDS[ctx.params["collection"]!]
@@ -35,7 +51,7 @@ const target = (ctx: Context) => {
 const defaultTarget = (ctx: Context) => {
   const project = find(ctx, PROJECTS, ctx.params["projectId"]!)
   const kind = ctx.params["kind"]!
-  if (kind !== "workbooks" && kind !== "datasources") throw notFound("404000", "Default permissions kind", kind)
+  if (!DEFAULT_KINDS.has(kind)) throw notFound("404000", "Default permissions kind", kind)
   return { project, kind, key: `default:${project.id}:${kind}` }
 }
 
@@ -56,6 +72,22 @@ const renderRules = (rules: ReadonlyArray<Rule>, head = ""): string => {
   return head + inner === "" ? "<permissions/>" : `<permissions>${head}${inner}</permissions>`
 }
 
+const GRANTEE_TYPES: ReadonlyArray<Rule["granteeType"]> = ["user", "group", "groupSet"]
+
+/**
+ * 404 unless the grantee exists: 404002 user, 404003 group; for a group set
+ * the fake answers 404000 (Tableau's code for a missing group-set grantee
+ * was not found in the reference). Group sets need API 3.22.
+ */
+const findGrantee = (ctx: Context, type: Rule["granteeType"], id: string): void => {
+  if (type === "user") findUser(ctx, id)
+  else if (type === "group") findGroup(ctx, id)
+  else {
+    if (!versionAtLeast(ctx, "3.22")) throw tooOld(ctx, "3.22")
+    if (!table(ctx.state, "groupSets", ctx.auth.siteId).rows.has(id)) throw notFound("404000", "Group set", id)
+  }
+}
+
 const asArray = (value: unknown): Array<Record<string, unknown>> =>
   Array.isArray(value) ? value : typeof value === "object" && value !== null ? [value as Record<string, unknown>] : []
 
@@ -64,13 +96,12 @@ const parseRules = async (ctx: Context, capabilities: ReadonlySet<string>): Prom
   const body = requestElement(parseBody(await ctx.text()), "permissions")
   const rules: Array<Rule> = []
   for (const grantee of asArray(body["granteeCapabilities"])) {
-    const user = grantee["user"] as Record<string, unknown> | undefined
-    const group = grantee["group"] as Record<string, unknown> | undefined
-    const granteeType = user !== undefined ? "user" : group !== undefined ? "group" : undefined
-    const granteeId = String((user ?? group)?.["id"] ?? "")
-    if (granteeType === undefined || granteeId === "") throw badRequest("400000", "Every <granteeCapabilities> needs a <user> or <group> with an id.")
-    if (granteeType === "user") findUser(ctx, granteeId)
-    else findGroup(ctx, granteeId)
+    const granteeType = GRANTEE_TYPES.find((t) => grantee[t] !== undefined)
+    const granteeId = granteeType === undefined ? "" : String((grantee[granteeType] as Record<string, unknown>)["id"] ?? "")
+    if (granteeType === undefined || granteeId === "") {
+      throw badRequest("400000", "Every <granteeCapabilities> needs a <user>, <group> or <groupSet> with an id.")
+    }
+    findGrantee(ctx, granteeType, granteeId)
     const caps = asArray((grantee["capabilities"] as Record<string, unknown> | undefined)?.["capability"])
     if (caps.length === 0) throw badRequest("400000", "Every <granteeCapabilities> needs at least one <capability>.")
     for (const cap of caps) {
@@ -93,10 +124,9 @@ const addRules = (ctx: Context, key: string, rules: ReadonlyArray<Rule>) => {
 
 const removeRule = (ctx: Context, key: string) => {
   const { granteeType, granteeId, capability, mode } = ctx.params as Record<string, string>
-  const type = granteeType === "users" ? "user" : granteeType === "groups" ? "group" : undefined
+  const type = GRANTEE_TYPES.find((t) => `${t}s` === granteeType)
   if (type === undefined) throw notFound("404000", "Grantee type", granteeType!)
-  if (type === "user") findUser(ctx, granteeId!)
-  else findGroup(ctx, granteeId!)
+  findGrantee(ctx, type, granteeId!)
   const current = permissions(ctx.state).get(key) ?? []
   const remaining = current.filter((r) => !(r.granteeType === type && r.granteeId === granteeId && r.name === capability && r.mode === mode))
   if (remaining.length === current.length) throw notFound("404000", "Permission", `${capability}:${mode}`)

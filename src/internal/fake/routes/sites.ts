@@ -4,7 +4,7 @@
  * @internal
  */
 import type { Context, Route } from "../server.ts"
-import { siteRecord } from "../server.ts"
+import { seedSite, siteRecord } from "../server.ts"
 import { put, remove } from "../store.ts"
 import { attr, conflict, noContent, notFound, parseBody, requestElement, xml, badRequest } from "../wire.ts"
 import { listAnswer, renderRecord, requireServerAdmin } from "./common.ts"
@@ -64,6 +64,7 @@ const create = async (ctx: Context) => {
   validate(fields)
   checkUnique(ctx, fields["name"], fields["contentUrl"])
   const record = put(ctx.state.sites, siteRecord(ctx.state.newId(), fields["name"], fields["contentUrl"], fields))
+  seedSite(ctx.state, record.id, ctx.auth.userId)
   return xml(renderRecord("site", record), 201)
 }
 

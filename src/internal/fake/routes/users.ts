@@ -19,7 +19,7 @@ import {
   favoritesOf,
   findUser,
   groupFieldMap,
-  memberships,
+  membersOf,
   removeUserEverywhere,
   renderGroup,
   renderUser,
@@ -72,8 +72,38 @@ const add = async (ctx: Context) => {
   return xml(renderUser(record), 201)
 }
 
+/**
+ * The attributes Get Users on Site returns when the request has no
+ * `fields` (Tableau's `_default_`). That `fullName` and `email` are left
+ * out is what TSC found on real servers (tableau/server-client-python
+ * #565, fixed in #713 by sending `fields=_all_`); the rest of the list
+ * follows the reference's response example and was not checked against a
+ * server.
+ */
+const DEFAULT_USER_ATTRIBUTES: ReadonlyArray<string> = [
+  "id", "name", "siteRole", "lastLogin", "externalAuthUserId", "authSetting", "language", "locale"
+]
+
+/**
+ * A user as Get Users on Site renders it for a `fields` expression:
+ * nothing or `_default_` gives the default attributes, `_all_` every
+ * attribute, other names those attributes (`domainName` the `<domain>`).
+ */
+const renderListedUser = (record: FakeRecord, fields: string | null): string => {
+  const names = fields === null || fields === "" ? ["_default_"] : fields.split(",").map((f) => f.trim())
+  if (names.includes("_all_")) return renderUser(record)
+  const wanted = new Set(names.flatMap((n) => (n === "_default_" ? DEFAULT_USER_ATTRIBUTES : [n])))
+  const attributes: Record<string, string | undefined> = {}
+  for (const [key, value] of Object.entries(record)) if (wanted.has(key)) attributes[key] = value
+  const withDomain = names.includes("_default_") || wanted.has("domainName")
+  return element("user", attributes, withDomain ? element("domain", { name: record["_domain"] ?? "local" }) : "")
+}
+
 const list = (ctx: Context) =>
-  listAnswer(ctx, users(ctx), "users", (r) => renderUser(r), { fields: USER_FIELDS, fieldMap: userFieldMap })
+  listAnswer(ctx, users(ctx), "users", (r) => renderListedUser(r, ctx.query.get("fields")), {
+    fields: USER_FIELDS,
+    fieldMap: userFieldMap
+  })
 
 const get = (ctx: Context) => xml(renderUser(findUser(ctx, ctx.params["userId"]!)))
 
@@ -140,11 +170,10 @@ const workbooks = (ctx: Context) => {
 const groupsOfUser = (ctx: Context) => {
   if (!versionAtLeast(ctx, "3.7")) throw tooOld(ctx, "3.7")
   const record = findUser(ctx, ctx.params["userId"]!)
-  const member = memberships(ctx.state, ctx.auth.siteId)
   const groups = table(ctx.state, "groups", ctx.auth.siteId)
   const query = parseQuery(ctx.query)
   const rows = select(groups, query, groupFieldMap(ctx.state, ctx.auth.siteId))
-    .filter((g) => member.get(g.id)?.has(record.id) ?? false)
+    .filter((g) => membersOf(ctx.state, ctx.auth.siteId, g).has(record.id))
   const { items, pagination } = pageOf(rows, query)
   return xml(paged(pagination, "groups", items.map((g) => renderGroup(ctx.state, ctx.auth.siteId, g, false))))
 }
