@@ -9,10 +9,11 @@ import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { OwnerReference } from "./Content.ts"
-import type { CommonError, Conflict } from "./Errors.ts"
+import type { CommonError, Conflict, UnsupportedApiVersion } from "./Errors.ts"
 import { NotFound } from "./Errors.ts"
 import { ProjectId } from "./Ids.ts"
 import * as Endpoint from "./internal/endpoint.ts"
+import * as Operation from "./internal/operation.ts"
 import { type ClassOf, OpenLiteral, OptionalBoolean, OptionalDate, OptionalInt, OptionalString } from "./internal/schema.ts"
 import * as Xml from "./internal/xml.ts"
 import * as RequestOptions from "./RequestOptions.ts"
@@ -101,6 +102,65 @@ const project = Endpoint.one("project", ProjectItem)
 const projects = Endpoint.items("projects", "project", ProjectItem)
 
 /**
+ * The REST operations this module runs, as data: each one's route, minimum
+ * API version and documented errors, declared once and read by the
+ * functions below, their docs and the contract tests. For tooling; call the
+ * functions.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const operations = {
+  create: Operation.make({
+    name: "Projects.create",
+    method: "POST",
+    scope: "site",
+    path: "projects",
+    minApiVersion: "2.0",
+    errors: { Conflict: ["409006"], NotFound: ["404005"] },
+    decoder: project
+  }),
+  list: Operation.make({
+    name: "Projects.list",
+    method: "GET",
+    scope: "site",
+    path: "projects",
+    minApiVersion: "2.0",
+    errors: {},
+    decoder: projects,
+    fields: ["name", "ownerName", "parentProjectId", "topLevelProject", "createdAt", "updatedAt"]
+  }),
+  children: Operation.make({
+    name: "Projects.children",
+    method: "GET",
+    scope: "site",
+    path: "projects",
+    // Nested projects (and so the parentProjectId filter) came with 2.5.
+    minApiVersion: "2.5",
+    errors: {},
+    decoder: projects
+  }),
+  update: Operation.make({
+    name: "Projects.update",
+    method: "PUT",
+    scope: "site",
+    path: "projects/{projectId}",
+    minApiVersion: "2.0",
+    errors: { NotFound: ["404005"], Conflict: ["409006"] },
+    decoder: project
+  }),
+  delete: Operation.make({
+    name: "Projects.delete",
+    method: "DELETE",
+    scope: "site",
+    path: "projects/{projectId}",
+    minApiVersion: "2.0",
+    errors: { NotFound: ["404005"] },
+    decoder: Endpoint.none
+  })
+}
+
+/**
  * Creates a project, top-level or inside `parentProjectId`. REST:
  * `POST /api/{v}/sites/{siteId}/projects`. Fails with `Conflict` (409006, a
  * project of that name exists at that level), `NotFound` (404005, no such
@@ -116,16 +176,10 @@ const projects = Endpoint.items("projects", "project", ProjectItem)
 export const create = (
   fields: NewProject
 ): Effect.Effect<ProjectItem, CommonError | Conflict | NotFound, TableauSession> =>
-  Endpoint.call({
-    operation: "Projects.create",
-    method: "POST",
-    path: Endpoint.path`projects`,
+  Operation.run(operations.create, {}, {
     query: { publishSamples: fields.publishSamples === undefined ? undefined : String(fields.publishSamples) },
-    body: projectElement(fields),
-    errors: ["Conflict", "NotFound"]
-  }, project)
-
-const listSpec: Endpoint.Spec = { operation: "Projects.list", method: "GET", path: Endpoint.path`projects`, errors: [] }
+    body: projectElement(fields)
+  })
 
 /**
  * Reads one page of the projects of the site (TSC's `projects.get`). REST:
@@ -139,7 +193,7 @@ const listSpec: Endpoint.Spec = { operation: "Projects.list", method: "GET", pat
  * ```
  */
 export const getPage = (options?: PageOptions): Effect.Effect<Page<ProjectItem>, CommonError, TableauSession> =>
-  Endpoint.page(listSpec, projects, options)
+  Operation.page(operations.list, {}, options)
 
 /**
  * Every project of the site, as a Stream over all pages (TSC's
@@ -152,12 +206,13 @@ export const getPage = (options?: PageOptions): Effect.Effect<Page<ProjectItem>,
  * ```
  */
 export const list = (options?: StreamOptions): Stream.Stream<ProjectItem, CommonError, TableauSession> =>
-  Endpoint.stream(listSpec, projects, options)
+  Operation.stream(operations.list, {}, options)
 
 /**
  * The projects directly inside a project (nested projects). REST:
- * `GET /api/{v}/sites/{siteId}/projects?filter=parentProjectId:eq:{id}`.
- * Fails with a `CommonError`. Minimum API version: 2.5.
+ * `GET /api/{v}/sites/{siteId}/projects` with
+ * `filter=parentProjectId:eq:{projectId}`. Fails with a `CommonError`
+ * (`UnsupportedApiVersion` before 2.5). Minimum API version: 2.5.
  *
  * @example
  * ```ts
@@ -167,8 +222,11 @@ export const list = (options?: StreamOptions): Stream.Stream<ProjectItem, Common
 export const children = (
   projectId: ProjectId,
   options?: StreamOptions
-): Stream.Stream<ProjectItem, CommonError, TableauSession> =>
-  list({ ...options, filter: [...(options?.filter ?? []), RequestOptions.eq("parentProjectId", projectId)] })
+): Stream.Stream<ProjectItem, CommonError | UnsupportedApiVersion, TableauSession> =>
+  Operation.stream(operations.children, {}, {
+    ...options,
+    filter: [...(options?.filter ?? []), RequestOptions.eq("parentProjectId", projectId)]
+  })
 
 /**
  * Reads the project with this ID. Tableau has no endpoint for one project,
@@ -216,21 +274,10 @@ export const update = (
   projectId: ProjectId,
   changes: ProjectFields
 ): Effect.Effect<ProjectItem, CommonError | NotFound | Conflict, TableauSession> =>
-  Endpoint.call({
-    operation: "Projects.update",
-    method: "PUT",
-    path: Endpoint.path`projects/${projectId}`,
-    body: projectElement(changes),
-    errors: ["NotFound", "Conflict"]
-  }, project)
+  Operation.run(operations.update, { projectId }, { body: projectElement(changes) })
 
 const delete_ = (projectId: ProjectId): Effect.Effect<void, CommonError | NotFound, TableauSession> =>
-  Endpoint.call({
-    operation: "Projects.delete",
-    method: "DELETE",
-    path: Endpoint.path`projects/${projectId}`,
-    errors: ["NotFound"]
-  }, Endpoint.none)
+  Operation.run(operations.delete, { projectId })
 
 export {
   /**
