@@ -105,6 +105,28 @@ export const text = (prefix: string, value: string): Path => ({
 // Specs and decoders
 // ---------------------------------------------------------------------------
 
+/**
+ * The API roots Tableau serves: `rest` is `/api/{v}/` (the REST API),
+ * `exp` is `/api/exp/` (experimental endpoints), `versionless` is
+ * `/api/-/` (endpoints outside the versioning), `metadata` is
+ * `/api/metadata/` (the Metadata API: GraphQL over JSON).
+ */
+export type Family = "rest" | "exp" | "versionless" | "metadata"
+
+/** The path segments of a family's root. */
+const rootOf = (family: Family, apiVersion: string): ReadonlyArray<string> => {
+  switch (family) {
+    case "rest":
+      return ["api", apiVersion]
+    case "exp":
+      return ["api", "exp"]
+    case "versionless":
+      return ["api", "-"]
+    case "metadata":
+      return ["api", "metadata"]
+  }
+}
+
 /** What to send. */
 export interface Spec<Tags extends DeclaredErrorTag = never> {
   /** `"Resource.method"`, such as `"Users.get"`. */
@@ -113,6 +135,10 @@ export interface Spec<Tags extends DeclaredErrorTag = never> {
   readonly path: Path
   /** `"site"` (the default) prefixes `sites/{siteId}/`; `"server"` does not. */
   readonly scope?: "site" | "server" | undefined
+  /** Which API root the path is under (default `"rest"`, see {@link Family}). */
+  readonly family?: Family | undefined
+  /** What the endpoint answers (default `"xml"`): sets `accept`. */
+  readonly format?: "xml" | "json" | undefined
   readonly query?: Readonly<Record<string, string | undefined>> | undefined
   /** An XML element (wrapped in `<tsRequest>`), or any body. */
   readonly body?: Xml.XmlElement | Transport.Body | undefined
@@ -172,6 +198,11 @@ export const items = <A, I>(collection: string, item: string, schema: Schema.Sch
       }))
   }
 }
+
+/** A JSON answer, decoded with `schema` (endpoints Tableau answers in JSON). */
+export const json = <A, I>(schema: Schema.Schema<A, I>): Decoder<A> => ({
+  decode: (operation, status, body) => Transport.decodeJson(operation, status, body, schema)
+})
 
 /** An answer whose body is ignored (204 No Content, say). */
 export const none: Decoder<void> = { decode: () => Effect.void }
@@ -267,8 +298,7 @@ const run = <A, const Tags extends DeclaredErrorTag = never>(
 
     const attempt = (auth: SignedIn) => {
       const url = Transport.joinUrl(auth.server, [
-        "api",
-        session.apiVersion,
+        ...rootOf(spec.family ?? "rest", session.apiVersion),
         ...(siteScoped ? ["sites", auth.siteId] : []),
         ...spec.path.segments
       ]) + query
@@ -277,7 +307,11 @@ const run = <A, const Tags extends DeclaredErrorTag = never>(
         method: spec.method,
         url,
         pathTemplate: templateOf(spec),
-        headers: { accept: "application/xml", ...spec.headers, "x-tableau-auth": Redacted.value(auth.token) },
+        headers: {
+          accept: spec.format === "json" ? "application/json" : "application/xml",
+          ...spec.headers,
+          "x-tableau-auth": Redacted.value(auth.token)
+        },
         body,
         idempotent: spec.idempotent ?? spec.method !== "POST",
         timeout,

@@ -48,6 +48,10 @@ export interface Operation<P extends string, A, Tags extends DeclaredErrorTag, V
   readonly method: Transport.Method
   /** `"site"` prefixes `sites/{siteId}/`; `"server"` does not. */
   readonly scope: "site" | "server"
+  /** The API root (default `"rest"`: `/api/{v}/`; also `/api/exp/`, `/api/-/`, `/api/metadata/`). */
+  readonly family?: Endpoint.Family | undefined
+  /** What the endpoint answers (default `"xml"`); JSON error bodies are classified like XML ones. */
+  readonly format?: "xml" | "json" | undefined
   /** Below the API root (and the site), such as `"projects/{projectId}"`. */
   readonly path: P
   /** Oldest REST API version the endpoint exists in; calls on older sessions fail before sending. */
@@ -65,6 +69,8 @@ export interface AnyOperation {
   readonly name: string
   readonly method: Transport.Method
   readonly scope: "site" | "server"
+  readonly family?: Endpoint.Family | undefined
+  readonly format?: "xml" | "json" | undefined
   readonly path: string
   readonly minApiVersion: string
   readonly errors: Readonly<Record<string, ReadonlyArray<string>>>
@@ -104,6 +110,8 @@ export const specOf = <P extends string, A, Tags extends DeclaredErrorTag, V ext
   method: operation.method,
   path: pathOf(operation.path, params),
   scope: operation.scope,
+  family: operation.family,
+  format: operation.format,
   query: request.query,
   body: request.body,
   headers: request.headers,
@@ -141,7 +149,11 @@ export const stream = <P extends string, A, Tags extends DeclaredErrorTag, V ext
 
 /** The REST route as the docs write it: `` `PUT /api/{v}/sites/{siteId}/projects/{projectId}` ``. */
 export const route = (operation: AnyOperation): string =>
-  `${operation.method} /api/{v}/${operation.scope === "site" ? "sites/{siteId}/" : ""}${operation.path}`
+  `${operation.method} /api/${familyRoot[operation.family ?? "rest"]}/${
+    operation.scope === "site" ? "sites/{siteId}/" : ""
+  }${operation.path}`
+
+const familyRoot: Record<Endpoint.Family, string> = { rest: "{v}", exp: "exp", versionless: "-", metadata: "metadata" }
 
 /**
  * The facts an operation's JSDoc must state, each as it must appear: the

@@ -57,7 +57,7 @@ import {
 import * as Xml from "./xml.ts"
 
 /** HTTP methods Tableau uses. */
-export type Method = "GET" | "POST" | "PUT" | "DELETE"
+export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE"
 
 /**
  * How failed requests are retried. Delays grow from `baseDelay` by a factor
@@ -276,6 +276,37 @@ export const describeHtml = (status: number, body: string): string | undefined =
   }) instead of Tableau's XML: usually a wrong server URL, a proxy or a sign-in portal in front of Tableau`
 }
 
+/** The `<error>` of an XML error body, if it has one. */
+const xmlErrorOf = (body: string) => {
+  const parsed = Xml.parse(body)
+  const decoded = parsed instanceof Xml.XmlRefused ? undefined : decodeErrorBody(parsed)
+  return decoded && Either.isRight(decoded) ? decoded.right.tsResponse.error : undefined
+}
+
+const JsonErrorBody = Schema.Struct({
+  error: Schema.Struct({
+    code: Schema.optionalWith(Schema.Union(Schema.String, Schema.Number.pipe(Schema.transform(Schema.String, {
+      decode: String,
+      encode: Number
+    }))), { default: () => "" }),
+    summary: Schema.optional(Schema.String),
+    detail: Schema.optional(Schema.String)
+  })
+})
+
+/**
+ * The error of a JSON error body, as Tableau answers JSON requests:
+ * `{"error":{"code":"404005","summary":"...","detail":"..."}}`.
+ */
+const jsonErrorOf = (body: string) => {
+  try {
+    const decoded = Schema.decodeUnknownEither(JsonErrorBody)(JSON.parse(body))
+    return Either.isRight(decoded) ? decoded.right.error : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * Maps a failed answer to its typed error. Tableau's error code decides the
  * class where there is one (its first three digits are the HTTP status it
@@ -288,9 +319,7 @@ export const classify = (
   retryAfter: Duration.Duration | undefined,
   signIn: boolean
 ): ApiError => {
-  const parsed = Xml.parse(body)
-  const decoded = parsed instanceof Xml.XmlRefused ? undefined : decodeErrorBody(parsed)
-  const error = decoded && Either.isRight(decoded) ? decoded.right.tsResponse.error : undefined
+  const error = /^\s*\{/.test(body) ? jsonErrorOf(body) : xmlErrorOf(body)
   const code = error?.code ?? ""
   const fields = {
     operation,
@@ -841,6 +870,55 @@ export const withSpan = (
     }
   })
 
+/** Decodes a parsed body with `schema`; a mismatch names its path, with an excerpt of the body. */
+const decodeParsed = <A, I>(
+  operation: string,
+  status: number,
+  body: string,
+  schema: Schema.Schema<A, I>,
+  parsed: unknown
+): Effect.Effect<A, ResponseDecodeError> =>
+  Schema.decodeUnknown(schema)(parsed).pipe(
+    Effect.mapError((error) => {
+      const first = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+      return new ResponseDecodeError({
+        operation,
+        status,
+        path: first ? first.path.map(String).join(".") : "",
+        issue: scrub(first ? first.message : error.message).slice(0, 512),
+        excerpt: excerpt(body)
+      })
+    })
+  )
+
+/**
+ * Decodes a JSON body with `schema` (for the endpoints Tableau answers in
+ * JSON): a body that is not JSON, or that does not match, is a
+ * `ResponseDecodeError` with the path of the mismatch.
+ */
+export const decodeJson = <A, I>(
+  operation: string,
+  status: number,
+  body: string,
+  schema: Schema.Schema<A, I>
+): Effect.Effect<A, ResponseDecodeError> => {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body)
+  } catch (error) {
+    return Effect.fail(
+      new ResponseDecodeError({
+        operation,
+        status,
+        path: "",
+        issue: describeHtml(status, body) ?? `the body is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+        excerpt: excerpt(body)
+      })
+    )
+  }
+  return decodeParsed(operation, status, body, schema, parsed)
+}
+
 /**
  * Decodes a response body with a schema of the whole `tsResponse`
  * document. Non-XML, refused and mismatching bodies become
@@ -864,18 +942,7 @@ export const decodeXml = <A, I>(
       })
     )
   }
-  return Schema.decodeUnknown(schema)(parsed).pipe(
-    Effect.mapError((error) => {
-      const first = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-      return new ResponseDecodeError({
-        operation,
-        status,
-        path: first ? first.path.map(String).join(".") : "",
-        issue: scrub(first ? first.message : error.message).slice(0, 512),
-        excerpt: excerpt(body)
-      })
-    })
-  )
+  return decodeParsed(operation, status, body, schema, parsed)
 }
 
 /** Reads a response body as text (within the default size limit), mapping a broken body to `TransportError`. */
@@ -924,6 +991,13 @@ export const refuseInvalidXml = (
 
 /** An XML request body. */
 export const xmlBody = (text: string): Body => ({ _tag: "Text", text, contentType: "application/xml" })
+
+/** A JSON request body. */
+export const jsonBody = (value: unknown): Body => ({
+  _tag: "Text",
+  text: JSON.stringify(value),
+  contentType: "application/json"
+})
 
 /** No request body. */
 export const noBody: Body = { _tag: "None" }
