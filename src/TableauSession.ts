@@ -433,10 +433,60 @@ export const withTimeout = (
   timeout: Duration.DurationInput
 ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R> => override({ timeout })
 
-/** {@link withRetryPolicy} for a Stream. */
-export const withRetryPolicyStream = (policy: RetryPolicy | false) =>
+const overrideStream = (patch: CallSettings["Type"]) =>
 <A, E, R>(self: Stream.Stream<A, E, R>): Stream.Stream<A, E, R> =>
   Stream.unwrap(
     Effect.map(callSettings, (existing) =>
-      Stream.provideService(self, CallSettings, { ...Option.getOrElse(existing, () => ({})), retry: policy }))
+      Stream.provideService(self, CallSettings, { ...Option.getOrElse(existing, () => ({})), ...patch }))
   )
+
+/**
+ * {@link withRetryPolicy} for a Stream: every request the stream makes
+ * (each page of a list, say) uses `policy`.
+ *
+ * @example
+ * ```ts
+ * Sites.list().pipe(TableauSession.withRetryPolicyStream(false))
+ * ```
+ */
+export const withRetryPolicyStream = (
+  policy: RetryPolicy | false
+): <A, E, R>(self: Stream.Stream<A, E, R>) => Stream.Stream<A, E, R> => overrideStream({ retry: policy })
+
+/**
+ * {@link withTimeout} for a Stream: every request the stream makes gets
+ * this per-request timeout (and, unless set, its deadline).
+ *
+ * @example
+ * ```ts
+ * Sites.list().pipe(TableauSession.withTimeoutStream("5 seconds"))
+ * ```
+ */
+export const withTimeoutStream = (
+  timeout: Duration.DurationInput
+): <A, E, R>(self: Stream.Stream<A, E, R>) => Stream.Stream<A, E, R> => overrideStream({ timeout })
+
+/**
+ * Runs an effect with another overall deadline per call (across its
+ * retries) for every request it makes.
+ *
+ * @example
+ * ```ts
+ * Sites.get(siteId).pipe(TableauSession.withDeadline("20 seconds"))
+ * ```
+ */
+export const withDeadline = (
+  deadline: Duration.DurationInput
+): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R> => override({ deadline })
+
+/**
+ * {@link withDeadline} for a Stream.
+ *
+ * @example
+ * ```ts
+ * Users.list().pipe(TableauSession.withDeadlineStream("2 minutes"))
+ * ```
+ */
+export const withDeadlineStream = (
+  deadline: Duration.DurationInput
+): <A, E, R>(self: Stream.Stream<A, E, R>) => Stream.Stream<A, E, R> => overrideStream({ deadline })
