@@ -98,8 +98,8 @@ const projectElement = (fields: ProjectFields): Xml.XmlElement =>
     parentProjectId: fields.parentProjectId === null ? "" : fields.parentProjectId
   })
 
-const project = Endpoint.one("project", ProjectItem)
-const projects = Endpoint.items("projects", "project", ProjectItem)
+const project: Endpoint.Decoder<ProjectItem> = Endpoint.one("project", ProjectItem)
+const projects: Endpoint.Decoder<Page<ProjectItem>> = Endpoint.items("projects", "project", ProjectItem)
 
 /**
  * The REST operations this module runs, as data: each one's route, minimum
@@ -110,7 +110,13 @@ const projects = Endpoint.items("projects", "project", ProjectItem)
  * @since 0.1.0
  * @category operations
  */
-export const operations = {
+export const operations: {
+  readonly create: Operation.Operation<"projects", ProjectItem, "Conflict" | "NotFound", "2.0">
+  readonly list: Operation.Operation<"projects", Page<ProjectItem>, never, "2.0">
+  readonly children: Operation.Operation<"projects", Page<ProjectItem>, never, "2.5">
+  readonly update: Operation.Operation<"projects/{projectId}", ProjectItem, "NotFound" | "Conflict", "2.0">
+  readonly delete: Operation.Operation<"projects/{projectId}", void, "NotFound", "2.0">
+} = {
   create: Operation.make({
     name: "Projects.create",
     method: "POST",
