@@ -6,6 +6,7 @@
  *
  * @internal
  */
+import * as Groups from "../Groups.ts"
 import * as Projects from "../Projects.ts"
 import type { AnyOperation } from "./operation.ts"
 
@@ -17,5 +18,6 @@ export interface Entry {
 }
 
 export const catalogue: ReadonlyArray<Entry> = [
+  { module: "Groups", source: "src/Groups.ts", operations: Groups.operations },
   { module: "Projects", source: "src/Projects.ts", operations: Projects.operations }
 ]
