@@ -7,6 +7,7 @@
  * @internal
  */
 import * as Groups from "../Groups.ts"
+import * as GroupSets from "../GroupSets.ts"
 import * as Projects from "../Projects.ts"
 import type { AnyOperation } from "./operation.ts"
 
@@ -19,5 +20,6 @@ export interface Entry {
 
 export const catalogue: ReadonlyArray<Entry> = [
   { module: "Groups", source: "src/Groups.ts", operations: Groups.operations },
+  { module: "GroupSets", source: "src/GroupSets.ts", operations: GroupSets.operations },
   { module: "Projects", source: "src/Projects.ts", operations: Projects.operations }
 ]
