@@ -83,6 +83,14 @@ const groupSets = Endpoint.items("groupSets", "groupSet", GroupSetWire)
 type Errors<T extends "NotFound" | "Conflict" = never> = CommonError | UnsupportedApiVersion | Extract<NotFound | Conflict, { _tag: T }>
 
 /** A group-set operation: all of them came with API 3.22. */
+type GroupSetOperation<P extends string, A, Tags extends "NotFound" | "Conflict" = never> = Operation.Operation<
+  P,
+  A,
+  Tags,
+  typeof MIN_API_VERSION
+>
+
+
 const groupSetOperation = <const P extends string, A, const Tags extends "NotFound" | "Conflict" = never>(
   name: string,
   method: Transport.Method,
@@ -103,7 +111,15 @@ const groupSetOperation = <const P extends string, A, const Tags extends "NotFou
  * @since 0.1.0
  * @category operations
  */
-export const operations = {
+export const operations: {
+  readonly create: GroupSetOperation<"groupsets", GroupSetItem, "Conflict">
+  readonly get: GroupSetOperation<"groupsets/{groupSetId}", GroupSetItem, "NotFound">
+  readonly list: GroupSetOperation<"groupsets", Page<GroupSetItem>>
+  readonly update: GroupSetOperation<"groupsets/{groupSetId}", GroupSetItem, "NotFound" | "Conflict">
+  readonly delete: GroupSetOperation<"groupsets/{groupSetId}", void, "NotFound">
+  readonly addGroup: GroupSetOperation<"groupsets/{groupSetId}/groups/{groupId}", void, "NotFound" | "Conflict">
+  readonly removeGroup: GroupSetOperation<"groupsets/{groupSetId}/groups/{groupId}", void, "NotFound">
+} = {
   create: groupSetOperation("GroupSets.create", "POST", "groupsets", { Conflict: [] }, groupSet),
   get: groupSetOperation("GroupSets.get", "GET", "groupsets/{groupSetId}", { NotFound: [] }, groupSet),
   list: groupSetOperation("GroupSets.list", "GET", "groupsets", {}, groupSets),

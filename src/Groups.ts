@@ -76,7 +76,31 @@ const adImport = <A>(name: string, decoder: Endpoint.Decoder<A>) =>
  * @since 0.1.0
  * @category operations
  */
-export const operations = {
+export const operations: {
+  readonly create: Operation.Operation<"groups", GroupItem, "Conflict", "2.0">
+  readonly createFromActiveDirectory: Operation.Operation<"groups", GroupItem, "Conflict" | "NotFound", "2.0">
+  readonly createFromActiveDirectoryAsJob: Operation.Operation<"groups", JobItem, "Conflict" | "NotFound", "2.0">
+  readonly list: Operation.Operation<"groups", Page<GroupItem>, never, "2.0">
+  readonly getByName: Operation.Operation<"groups", Page<GroupItem>, never, "2.0">
+  readonly get: Operation.Operation<"groups", Page<GroupItem>, never, "2.0">
+  readonly update: Operation.Operation<"groups/{groupId}", GroupItem, "NotFound" | "Conflict", "2.0">
+  readonly delete: Operation.Operation<"groups/{groupId}", void, "NotFound", "2.0">
+  readonly users: Operation.Operation<"groups/{groupId}/users", Page<UserItem>, "NotFound", "2.0">
+  readonly addUser: Operation.Operation<"groups/{groupId}/users", UserItem, "NotFound" | "Conflict", "2.0">
+  readonly removeUser: Operation.Operation<"groups/{groupId}/users/{userId}", void, "NotFound", "2.0">
+  readonly addUsers: Operation.Operation<
+    "groups/{groupId}/users",
+    Page<UserItem>,
+    "NotFound" | "Conflict",
+    typeof BULK_MEMBERSHIP_API_VERSION
+  >
+  readonly removeUsers: Operation.Operation<
+    "groups/{groupId}/users/remove",
+    void,
+    "NotFound",
+    typeof BULK_MEMBERSHIP_API_VERSION
+  >
+} = {
   create: Operation.make({
     name: "Groups.create",
     method: "POST",

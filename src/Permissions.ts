@@ -262,6 +262,11 @@ const granteeCollection: Readonly<Record<Grantee["_tag"], string>> = {
 // project, 404006 workbook, 404011 view, 404012 data source, 404002 user,
 // 404003 group); not re-read from each kind's reference page here, and the
 // reference gives no code for a missing rule or group-set grantee.
+type Rules = ReadonlyArray<GranteeCapabilities>
+type ItemPath = "{collection}/{itemId}/permissions"
+type DefaultPath = "projects/{projectId}/default-permissions/{kind}"
+type RulePath = "{granteeKind}/{granteeId}/{capability}/{mode}"
+
 const ITEM_NOT_FOUND = ["404005", "404006", "404011", "404012"] as const
 const GRANTEE_NOT_FOUND = ["404002", "404003"] as const
 
@@ -284,7 +289,14 @@ const GRANTEE_NOT_FOUND = ["404002", "404003"] as const
  * @since 0.1.0
  * @category operations
  */
-export const operations = {
+export const operations: {
+  readonly list: Operation.Operation<ItemPath, Rules, "NotFound", "2.0">
+  readonly add: Operation.Operation<ItemPath, Rules, "NotFound", "2.0">
+  readonly delete: Operation.Operation<`${ItemPath}/${RulePath}`, void, "NotFound", "2.0">
+  readonly listDefault: Operation.Operation<DefaultPath, Rules, "NotFound", "2.1">
+  readonly addDefault: Operation.Operation<DefaultPath, Rules, "NotFound", "2.1">
+  readonly deleteDefault: Operation.Operation<`${DefaultPath}/${RulePath}`, void, "NotFound", "2.1">
+} = {
   list: Operation.make({
     name: "Permissions.list",
     method: "GET",

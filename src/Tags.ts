@@ -62,7 +62,10 @@ export type Taggable = WorkbookRef | ViewRef | DatasourceRef
  * @since 0.1.0
  * @category operations
  */
-export const operations = {
+export const operations: {
+  readonly add: Operation.Operation<"{collection}/{itemId}/tags", ReadonlyArray<string>, "NotFound", "2.0">
+  readonly delete: Operation.Operation<"{collection}/{itemId}/tags/{label}", void, "NotFound", "2.0">
+} = {
   add: Operation.make({
     name: "Tags.add",
     method: "PUT",
