@@ -19,12 +19,12 @@ import { NotFound as NotFoundError } from "./Errors.ts"
 import type { GroupId, UserId } from "./Ids.ts"
 import { type GrantLicenseMode, GroupItem, type SiteRole, UserItem } from "./internal/directory.ts"
 import * as Endpoint from "./internal/endpoint.ts"
-import * as Transport from "./internal/transport.ts"
+import * as Operation from "./internal/operation.ts"
 import * as Xml from "./internal/xml.ts"
-import { JobItem, jobDecoder } from "./Jobs.ts"
+import { type JobItem, jobDecoder } from "./Jobs.ts"
 import * as RequestOptions from "./RequestOptions.ts"
 import type { Page, PageOptions, StreamOptions } from "./RequestOptions.ts"
-import { TableauSession } from "./TableauSession.ts"
+import type { TableauSession } from "./TableauSession.ts"
 
 export {
   /** When an Active Directory group grants its minimum site role: `onLogin` or `onSync`. */
@@ -38,10 +38,148 @@ export {
 const group = Endpoint.one("group", GroupItem)
 const groups = Endpoint.items("groups", "group", GroupItem)
 const members = Endpoint.items("users", "user", UserItem)
-const job = jobDecoder
 
 /** The API version that has the bulk membership endpoints. */
 export const BULK_MEMBERSHIP_API_VERSION = "3.21"
+
+/** The group list, under the name of the function that reads it (for errors and spans). */
+const groupList = <const Name extends string>(name: Name) =>
+  Operation.make({
+    name,
+    method: "GET",
+    scope: "site",
+    path: "groups",
+    minApiVersion: "2.0",
+    errors: {},
+    decoder: groups,
+    fields: ["name", "domainName", "minimumSiteRole", "isLocal", "userCount"]
+  })
+
+const adImport = <A>(name: string, decoder: Endpoint.Decoder<A>) =>
+  Operation.make({
+    name,
+    method: "POST",
+    scope: "site",
+    path: "groups",
+    minApiVersion: "2.0",
+    // Tableau documents no code of its own for a group missing from the domain.
+    errors: { Conflict: ["409009"], NotFound: [] },
+    decoder
+  })
+
+/**
+ * The REST operations this module runs, as data: each one's route, minimum
+ * API version and documented errors, declared once and read by the
+ * functions below, their docs and the contract tests. For tooling; call the
+ * functions.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const operations: {
+  readonly create: Operation.Operation<"groups", GroupItem, "Conflict", "2.0">
+  readonly createFromActiveDirectory: Operation.Operation<"groups", GroupItem, "Conflict" | "NotFound", "2.0">
+  readonly createFromActiveDirectoryAsJob: Operation.Operation<"groups", JobItem, "Conflict" | "NotFound", "2.0">
+  readonly list: Operation.Operation<"groups", Page<GroupItem>, never, "2.0">
+  readonly getByName: Operation.Operation<"groups", Page<GroupItem>, never, "2.0">
+  readonly get: Operation.Operation<"groups", Page<GroupItem>, never, "2.0">
+  readonly update: Operation.Operation<"groups/{groupId}", GroupItem, "NotFound" | "Conflict", "2.0">
+  readonly delete: Operation.Operation<"groups/{groupId}", void, "NotFound", "2.0">
+  readonly users: Operation.Operation<"groups/{groupId}/users", Page<UserItem>, "NotFound", "2.0">
+  readonly addUser: Operation.Operation<"groups/{groupId}/users", UserItem, "NotFound" | "Conflict", "2.0">
+  readonly removeUser: Operation.Operation<"groups/{groupId}/users/{userId}", void, "NotFound", "2.0">
+  readonly addUsers: Operation.Operation<
+    "groups/{groupId}/users",
+    Page<UserItem>,
+    "NotFound" | "Conflict",
+    typeof BULK_MEMBERSHIP_API_VERSION
+  >
+  readonly removeUsers: Operation.Operation<
+    "groups/{groupId}/users/remove",
+    void,
+    "NotFound",
+    typeof BULK_MEMBERSHIP_API_VERSION
+  >
+} = {
+  create: Operation.make({
+    name: "Groups.create",
+    method: "POST",
+    scope: "site",
+    path: "groups",
+    minApiVersion: "2.0",
+    errors: { Conflict: ["409009"] },
+    decoder: group
+  }),
+  createFromActiveDirectory: adImport("Groups.createFromActiveDirectory", group),
+  createFromActiveDirectoryAsJob: adImport("Groups.createFromActiveDirectoryAsJob", jobDecoder),
+  list: groupList("Groups.list"),
+  // `get` and `getByName` read the same list; their own entries keep their names in errors and spans.
+  getByName: groupList("Groups.getByName"),
+  get: groupList("Groups.get"),
+  update: Operation.make({
+    name: "Groups.update",
+    method: "PUT",
+    scope: "site",
+    path: "groups/{groupId}",
+    minApiVersion: "2.0",
+    errors: { NotFound: ["404012"], Conflict: ["409009"] },
+    decoder: group
+  }),
+  delete: Operation.make({
+    name: "Groups.delete",
+    method: "DELETE",
+    scope: "site",
+    path: "groups/{groupId}",
+    minApiVersion: "2.0",
+    errors: { NotFound: ["404012"] },
+    decoder: Endpoint.none
+  }),
+  users: Operation.make({
+    name: "Groups.users",
+    method: "GET",
+    scope: "site",
+    path: "groups/{groupId}/users",
+    minApiVersion: "2.0",
+    errors: { NotFound: ["404012"] },
+    decoder: members
+  }),
+  addUser: Operation.make({
+    name: "Groups.addUser",
+    method: "POST",
+    scope: "site",
+    path: "groups/{groupId}/users",
+    minApiVersion: "2.0",
+    errors: { NotFound: ["404012", "404002"], Conflict: ["409011"] },
+    decoder: Endpoint.one("user", UserItem)
+  }),
+  removeUser: Operation.make({
+    name: "Groups.removeUser",
+    method: "DELETE",
+    scope: "site",
+    path: "groups/{groupId}/users/{userId}",
+    minApiVersion: "2.0",
+    errors: { NotFound: ["404012", "404002"] },
+    decoder: Endpoint.none
+  }),
+  addUsers: Operation.make({
+    name: "Groups.addUsers",
+    method: "POST",
+    scope: "site",
+    path: "groups/{groupId}/users",
+    minApiVersion: BULK_MEMBERSHIP_API_VERSION,
+    errors: { NotFound: ["404012", "404002"], Conflict: ["409011"] },
+    decoder: members
+  }),
+  removeUsers: Operation.make({
+    name: "Groups.removeUsers",
+    method: "PUT",
+    scope: "site",
+    path: "groups/{groupId}/users/remove",
+    minApiVersion: BULK_MEMBERSHIP_API_VERSION,
+    errors: { NotFound: ["404012", "404002"] },
+    decoder: Endpoint.none
+  })
+}
 
 // ---------------------------------------------------------------------------
 // create
@@ -99,26 +237,7 @@ const adGroupElement = (
  * ```
  */
 export const create = (newGroup: NewGroup): Effect.Effect<GroupItem, CommonError | Conflict, TableauSession> =>
-  Endpoint.call({
-    operation: "Groups.create",
-    method: "POST",
-    path: Endpoint.path`groups`,
-    body: localGroupElement(newGroup),
-    errors: ["Conflict"]
-  }, group)
-
-const adImportSpec = (
-  operation: string,
-  adGroup: NewActiveDirectoryGroup,
-  asJob: boolean
-): Endpoint.Spec<"Conflict" | "NotFound"> => ({
-  operation,
-  method: "POST",
-  path: Endpoint.path`groups`,
-  query: { asJob: asJob ? "true" : undefined },
-  body: adGroupElement(adGroup),
-  errors: ["Conflict", "NotFound"]
-})
+  Operation.run(operations.create, {}, { body: localGroupElement(newGroup) })
 
 /**
  * Imports a group and its users from Active Directory and waits for the
@@ -136,13 +255,14 @@ const adImportSpec = (
 export const createFromActiveDirectory = (
   adGroup: NewActiveDirectoryGroup
 ): Effect.Effect<GroupItem, CommonError | Conflict | NotFound, TableauSession> =>
-  Endpoint.call(adImportSpec("Groups.createFromActiveDirectory", adGroup, false), group)
+  Operation.run(operations.createFromActiveDirectory, {}, { body: adGroupElement(adGroup) })
 
 /**
  * Starts an Active Directory group import as a background job (TSC's
  * `create_AD_group(asJob=True)`); wait for it with `Jobs.wait`. REST:
- * `POST /api/{v}/sites/{siteId}/groups?asJob=true`. Fails with `Conflict`,
- * `NotFound`, `Forbidden` or a `CommonError`. Minimum API version: 2.0.
+ * `POST /api/{v}/sites/{siteId}/groups` with `asJob=true`. Fails with
+ * `Conflict` (409009), `NotFound`, `Forbidden` or a `CommonError`. Minimum
+ * API version: 2.0.
  *
  * @example
  * ```ts
@@ -153,13 +273,11 @@ export const createFromActiveDirectory = (
 export const createFromActiveDirectoryAsJob = (
   adGroup: NewActiveDirectoryGroup
 ): Effect.Effect<JobItem, CommonError | Conflict | NotFound, TableauSession> =>
-  Endpoint.call(adImportSpec("Groups.createFromActiveDirectoryAsJob", adGroup, true), job)
+  Operation.run(operations.createFromActiveDirectoryAsJob, {}, { query: { asJob: "true" }, body: adGroupElement(adGroup) })
 
 // ---------------------------------------------------------------------------
 // get, list
 // ---------------------------------------------------------------------------
-
-const listSpec: Endpoint.Spec = { operation: "Groups.list", method: "GET", path: Endpoint.path`groups`, errors: [] }
 
 /**
  * Reads one page of the groups of the site (TSC's `groups.get`). Filter on
@@ -174,7 +292,7 @@ const listSpec: Endpoint.Spec = { operation: "Groups.list", method: "GET", path:
  * ```
  */
 export const getPage = (options?: PageOptions): Effect.Effect<Page<GroupItem>, CommonError, TableauSession> =>
-  Endpoint.page(listSpec, groups, options)
+  Operation.page(operations.list, {}, options)
 
 /**
  * Every group of the site, as a Stream over all pages (TSC's
@@ -187,14 +305,14 @@ export const getPage = (options?: PageOptions): Effect.Effect<Page<GroupItem>, C
  * ```
  */
 export const list = (options?: StreamOptions): Stream.Stream<GroupItem, CommonError, TableauSession> =>
-  Endpoint.stream(listSpec, groups, options)
+  Operation.stream(operations.list, {}, options)
 
 const notFound = (operation: string, detail: string) =>
   new NotFoundError({ operation, status: 404, code: "", summary: "Resource Not Found", detail })
 
 /**
  * Reads the group with this name. REST:
- * `GET /api/{v}/sites/{siteId}/groups?filter=name:eq:{name}`. Fails with
+ * `GET /api/{v}/sites/{siteId}/groups` with `filter=name:eq:{name}`. Fails with
  * `NotFound` (no such group; `code` is empty, as the server answered an empty
  * list) or a `CommonError`. Minimum API version: 2.0.
  *
@@ -205,10 +323,7 @@ const notFound = (operation: string, detail: string) =>
  */
 export const getByName = (name: string): Effect.Effect<GroupItem, CommonError | NotFound, TableauSession> =>
   Effect.flatMap(
-    Endpoint.page({ ...listSpec, operation: "Groups.getByName" }, groups, {
-      filter: [RequestOptions.eq("name", name)],
-      pageSize: 1
-    }),
+    Operation.page(operations.getByName, {}, { filter: [RequestOptions.eq("name", name)], pageSize: 1 }),
     (page) =>
       page.items[0] !== undefined
         ? Effect.succeed(page.items[0])
@@ -231,7 +346,7 @@ export const get = (groupId: GroupId): Effect.Effect<GroupItem, CommonError | No
   Effect.flatMap(
     Stream.runHead(
       Stream.filter(
-        Endpoint.stream({ ...listSpec, operation: "Groups.get" }, groups, { pageSize: 1000, concurrency: 1 }),
+        Operation.stream(operations.get, {}, { pageSize: 1000, concurrency: 1 }),
         (g) => g.id === groupId
       )
     ),
@@ -271,23 +386,14 @@ export const update = (
   groupId: GroupId,
   changes: GroupChanges
 ): Effect.Effect<GroupItem, CommonError | NotFound | Conflict, TableauSession> =>
-  Endpoint.call({
-    operation: "Groups.update",
-    method: "PUT",
-    path: Endpoint.path`groups/${groupId}`,
+  Operation.run(operations.update, { groupId }, {
     body: changes.activeDirectory === undefined
       ? localGroupElement(changes)
-      : adGroupElement({ ...changes.activeDirectory, name: changes.name }),
-    errors: ["NotFound", "Conflict"]
-  }, group)
+      : adGroupElement({ ...changes.activeDirectory, name: changes.name })
+  })
 
 const delete_ = (groupId: GroupId): Effect.Effect<void, CommonError | NotFound, TableauSession> =>
-  Endpoint.call({
-    operation: "Groups.delete",
-    method: "DELETE",
-    path: Endpoint.path`groups/${groupId}`,
-    errors: ["NotFound"]
-  }, Endpoint.none)
+  Operation.run(operations.delete, { groupId })
 
 export {
   /**
@@ -307,13 +413,6 @@ export {
 // members
 // ---------------------------------------------------------------------------
 
-const membersSpec = (groupId: GroupId): Endpoint.Spec<"NotFound"> => ({
-  operation: "Groups.users",
-  method: "GET",
-  path: Endpoint.path`groups/${groupId}/users`,
-  errors: ["NotFound"]
-})
-
 /**
  * Reads one page of the users of a group. REST:
  * `GET /api/{v}/sites/{siteId}/groups/{groupId}/users`. Fails with
@@ -328,7 +427,7 @@ export const usersPage = (
   groupId: GroupId,
   options?: PageOptions
 ): Effect.Effect<Page<UserItem>, CommonError | NotFound, TableauSession> =>
-  Endpoint.page(membersSpec(groupId), members, options)
+  Operation.page(operations.users, { groupId }, options)
 
 /**
  * Every user of a group, as a Stream over all pages (TSC's
@@ -345,13 +444,14 @@ export const users = (
   groupId: GroupId,
   options?: StreamOptions
 ): Stream.Stream<UserItem, CommonError | NotFound, TableauSession> =>
-  Endpoint.stream(membersSpec(groupId), members, options)
+  Operation.stream(operations.users, { groupId }, options)
 
 /**
  * Adds a user to a group and returns the user (TSC's `groups.add_user`).
  * REST: `POST /api/{v}/sites/{siteId}/groups/{groupId}/users`. Fails with
- * `NotFound` (404012 group, 404002 user), `Conflict` (409011, already a
- * member), `Forbidden` or a `CommonError`. Minimum API version: 2.0.
+ * `NotFound` (404012, 404002: no such group, no such user), `Conflict`
+ * (409011, already a member), `Forbidden` or a `CommonError`. Minimum API
+ * version: 2.0.
  *
  * @example
  * ```ts
@@ -362,19 +462,13 @@ export const addUser = (
   groupId: GroupId,
   userId: UserId
 ): Effect.Effect<UserItem, CommonError | NotFound | Conflict, TableauSession> =>
-  Endpoint.call({
-    operation: "Groups.addUser",
-    method: "POST",
-    path: Endpoint.path`groups/${groupId}/users`,
-    body: Xml.el("user", { id: userId }),
-    errors: ["NotFound", "Conflict"]
-  }, Endpoint.one("user", UserItem))
+  Operation.run(operations.addUser, { groupId }, { body: Xml.el("user", { id: userId }) })
 
 /**
  * Removes a user from a group (TSC's `groups.remove_user`). REST:
  * `DELETE /api/{v}/sites/{siteId}/groups/{groupId}/users/{userId}`. Fails
- * with `NotFound` (404012 group, 404002 user), `Forbidden` or a
- * `CommonError`. Minimum API version: 2.0.
+ * with `NotFound` (404012, 404002: no such group, the user is not in it),
+ * `Forbidden` or a `CommonError`. Minimum API version: 2.0.
  *
  * @example
  * ```ts
@@ -385,12 +479,7 @@ export const removeUser = (
   groupId: GroupId,
   userId: UserId
 ): Effect.Effect<void, CommonError | NotFound, TableauSession> =>
-  Endpoint.call({
-    operation: "Groups.removeUser",
-    method: "DELETE",
-    path: Endpoint.path`groups/${groupId}/users/${userId}`,
-    errors: ["NotFound"]
-  }, Endpoint.none)
+  Operation.run(operations.removeUser, { groupId, userId })
 
 /** Options of the bulk membership calls. */
 export interface BulkOptions {
@@ -401,33 +490,20 @@ export interface BulkOptions {
 const usersElement = (userIds: ReadonlyArray<UserId>) =>
   Xml.el("users", {}, ...userIds.map((id) => Xml.el("user", { id })))
 
-/**
- * One bulk request on API 3.21+, else one request per user with bounded
- * concurrency; nothing at all for no users.
- */
-const bulkOrEach = <A, E>(
-  userIds: Iterable<UserId>,
-  options: BulkOptions,
-  empty: A,
-  bulk: (ids: ReadonlyArray<UserId>) => Effect.Effect<A, E, TableauSession>,
-  each: (ids: ReadonlyArray<UserId>, concurrency: number) => Effect.Effect<A, E, TableauSession>
-): Effect.Effect<A, E, TableauSession> => {
-  const ids = Array.from(userIds)
-  if (ids.length === 0) return Effect.succeed(empty)
-  return Effect.flatMap(TableauSession, (session) =>
-    Transport.compareVersions(session.apiVersion, BULK_MEMBERSHIP_API_VERSION) >= 0
-      ? bulk(ids)
-      : each(ids, Math.max(1, options.concurrency ?? 4)))
-}
+/** How many per-user requests run at once when the bulk endpoint is missing. */
+const concurrencyOf = (options: BulkOptions) => Math.max(1, options.concurrency ?? 4)
 
 /**
  * Adds several users to a group and returns them (TSC's `groups.add_users`).
- * On API 3.21+ this is one request; on older servers one `addUser` per user,
- * `concurrency` at a time (the first failure stops the rest; users added
- * before it stay added). REST:
- * `POST /api/{v}/sites/{siteId}/groups/{groupId}/users` with `<users>`.
- * Fails with `NotFound` (404012 group, 404002 user), `Conflict` (409011),
- * `Forbidden` or a `CommonError`. Minimum API version: 2.0 (bulk: 3.21).
+ * One request, `POST /api/{v}/sites/{siteId}/groups/{groupId}/users` with
+ * `<users>`, whose Minimum API version: 3.21; on older servers that request
+ * fails with `UnsupportedApiVersion` before sending, and this function
+ * sends one `addUser` per user instead, `concurrency` at a time (the first
+ * failure stops the rest; users added before it stay added), so it works
+ * from API 2.0 and never fails with `UnsupportedApiVersion`. No users, no
+ * request. Fails with `NotFound` (404012, 404002: no such group, no such
+ * user), `Conflict` (409011, already a member), `Forbidden` or a
+ * `CommonError`.
  *
  * @example
  * ```ts
@@ -438,32 +514,28 @@ export const addUsers = (
   groupId: GroupId,
   userIds: Iterable<UserId>,
   options: BulkOptions = {}
-): Effect.Effect<ReadonlyArray<UserItem>, CommonError | NotFound | Conflict, TableauSession> =>
-  bulkOrEach(
-    userIds,
-    options,
-    [],
-    (ids) =>
-      Effect.map(
-        Endpoint.call({
-          operation: "Groups.addUsers",
-          method: "POST",
-          path: Endpoint.path`groups/${groupId}/users`,
-          body: usersElement(ids),
-          errors: ["NotFound", "Conflict"]
-        }, members),
-        (page) => page.items
-      ),
-    (ids, concurrency) => Effect.forEach(ids, (id) => addUser(groupId, id), { concurrency })
+): Effect.Effect<ReadonlyArray<UserItem>, CommonError | NotFound | Conflict, TableauSession> => {
+  const ids = Array.from(userIds)
+  return ids.length === 0 ? Effect.succeed([]) : Operation.run(operations.addUsers, { groupId }, {
+    body: usersElement(ids)
+  }).pipe(
+    Effect.map((page) => page.items),
+    Effect.catchTag(
+      "UnsupportedApiVersion",
+      () => Effect.forEach(ids, (id) => addUser(groupId, id), { concurrency: concurrencyOf(options) })
+    )
   )
+}
 
 /**
- * Removes several users from a group (TSC's `groups.remove_users`). On API
- * 3.21+ this is one request; on older servers one `removeUser` per user,
- * `concurrency` at a time. REST:
- * `PUT /api/{v}/sites/{siteId}/groups/{groupId}/users/remove` with
- * `<users>`. Fails with `NotFound` (404012 group, 404002 user), `Forbidden`
- * or a `CommonError`. Minimum API version: 2.0 (bulk: 3.21).
+ * Removes several users from a group (TSC's `groups.remove_users`). One
+ * request, `PUT /api/{v}/sites/{siteId}/groups/{groupId}/users/remove` with
+ * `<users>`, whose Minimum API version: 3.21; on older servers that request
+ * fails with `UnsupportedApiVersion` before sending, and this function
+ * sends one `removeUser` per user instead, `concurrency` at a time, so it
+ * works from API 2.0 and never fails with `UnsupportedApiVersion`. No
+ * users, no request. Fails with `NotFound` (404012, 404002: no such group,
+ * no such user), `Forbidden` or a `CommonError`.
  *
  * @example
  * ```ts
@@ -474,18 +546,15 @@ export const removeUsers = (
   groupId: GroupId,
   userIds: Iterable<UserId>,
   options: BulkOptions = {}
-): Effect.Effect<void, CommonError | NotFound, TableauSession> =>
-  bulkOrEach(
-    userIds,
-    options,
-    undefined,
-    (ids) =>
-      Endpoint.call({
-        operation: "Groups.removeUsers",
-        method: "PUT",
-        path: Endpoint.path`groups/${groupId}/users/remove`,
-        body: usersElement(ids),
-        errors: ["NotFound"]
-      }, Endpoint.none),
-    (ids, concurrency) => Effect.forEach(ids, (id) => removeUser(groupId, id), { concurrency, discard: true })
+): Effect.Effect<void, CommonError | NotFound, TableauSession> => {
+  const ids = Array.from(userIds)
+  return ids.length === 0 ? Effect.void : Operation.run(operations.removeUsers, { groupId }, {
+    body: usersElement(ids)
+  }).pipe(
+    Effect.catchTag(
+      "UnsupportedApiVersion",
+      () =>
+        Effect.forEach(ids, (id) => removeUser(groupId, id), { concurrency: concurrencyOf(options), discard: true })
+    )
   )
+}

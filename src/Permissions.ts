@@ -20,11 +20,13 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type { ContentRef } from "./Content.ts"
-import type { CommonError, NotFound, UnsupportedApiVersion } from "./Errors.ts"
+import type { CommonError, DeclaredErrorTag, NotFound, UnsupportedApiVersion } from "./Errors.ts"
 import { InvalidRequest } from "./Errors.ts"
 import { GroupId, GroupSetId, type ProjectId, UserId } from "./Ids.ts"
-import { joinPath, refPath } from "./internal/content.ts"
+import { collectionOf } from "./internal/content.ts"
 import * as Endpoint from "./internal/endpoint.ts"
+import * as Operation from "./internal/operation.ts"
+import { compareVersions } from "./internal/transport.ts"
 import { ArrayOf, type ClassOf, Collection, OpenLiteral } from "./internal/schema.ts"
 import * as Xml from "./internal/xml.ts"
 import type { TableauSession } from "./TableauSession.ts"
@@ -250,6 +252,106 @@ const decoder = Endpoint.one("permissions", PermissionRules)
 
 /** The request element and URL segment of each kind of grantee. */
 const granteeElement: Readonly<Record<Grantee["_tag"], string>> = { User: "user", Group: "group", GroupSet: "groupSet" }
+const granteeCollection: Readonly<Record<Grantee["_tag"], string>> = {
+  User: "users",
+  Group: "groups",
+  GroupSet: "groupSets"
+}
+
+// Not-found codes as the earlier docs and the fake state them (404005
+// project, 404006 workbook, 404011 view, 404012 data source, 404002 user,
+// 404003 group); not re-read from each kind's reference page here, and the
+// reference gives no code for a missing rule or group-set grantee.
+type Rules = ReadonlyArray<GranteeCapabilities>
+type ItemPath = "{collection}/{itemId}/permissions"
+type DefaultPath = "projects/{projectId}/default-permissions/{kind}"
+type RulePath = "{granteeKind}/{granteeId}/{capability}/{mode}"
+
+const ITEM_NOT_FOUND = ["404005", "404006", "404011", "404012"] as const
+const GRANTEE_NOT_FOUND = ["404002", "404003"] as const
+
+/**
+ * The REST operations this module runs, as data: each one's route, minimum
+ * API version and documented errors, declared once and read by the
+ * functions below, their docs and the contract tests. For tooling; call the
+ * functions.
+ *
+ * One declaration per operation serves every kind of content, with the
+ * kind as a path parameter (`{collection}`: `projects`, `workbooks`,
+ * `views` or `datasources`; `{kind}` for default permissions), rather than
+ * one declaration per kind: Tableau's routes and answers are the same for
+ * every kind, each public function takes any content reference, and the
+ * versions that differ are per call, not per route: view permissions came
+ * with API 3.2 and a group-set grantee needs 3.22 (it is in the request
+ * body, so no per-kind route could carry it). Both gates are applied on
+ * top of the declared minimum before sending (`UnsupportedApiVersion`).
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const operations: {
+  readonly list: Operation.Operation<ItemPath, Rules, "NotFound", "2.0">
+  readonly add: Operation.Operation<ItemPath, Rules, "NotFound", "2.0">
+  readonly delete: Operation.Operation<`${ItemPath}/${RulePath}`, void, "NotFound", "2.0">
+  readonly listDefault: Operation.Operation<DefaultPath, Rules, "NotFound", "2.1">
+  readonly addDefault: Operation.Operation<DefaultPath, Rules, "NotFound", "2.1">
+  readonly deleteDefault: Operation.Operation<`${DefaultPath}/${RulePath}`, void, "NotFound", "2.1">
+} = {
+  list: Operation.make({
+    name: "Permissions.list",
+    method: "GET",
+    scope: "site",
+    path: "{collection}/{itemId}/permissions",
+    minApiVersion: "2.0",
+    errors: { NotFound: ITEM_NOT_FOUND },
+    decoder
+  }),
+  add: Operation.make({
+    name: "Permissions.add",
+    method: "PUT",
+    scope: "site",
+    path: "{collection}/{itemId}/permissions",
+    minApiVersion: "2.0",
+    errors: { NotFound: [...ITEM_NOT_FOUND, ...GRANTEE_NOT_FOUND] },
+    decoder
+  }),
+  delete: Operation.make({
+    name: "Permissions.delete",
+    method: "DELETE",
+    scope: "site",
+    path: "{collection}/{itemId}/permissions/{granteeKind}/{granteeId}/{capability}/{mode}",
+    minApiVersion: "2.0",
+    errors: { NotFound: ITEM_NOT_FOUND },
+    decoder: Endpoint.none
+  }),
+  listDefault: Operation.make({
+    name: "Permissions.listDefault",
+    method: "GET",
+    scope: "site",
+    path: "projects/{projectId}/default-permissions/{kind}",
+    minApiVersion: "2.1",
+    errors: { NotFound: ["404005"] },
+    decoder
+  }),
+  addDefault: Operation.make({
+    name: "Permissions.addDefault",
+    method: "PUT",
+    scope: "site",
+    path: "projects/{projectId}/default-permissions/{kind}",
+    minApiVersion: "2.1",
+    errors: { NotFound: ["404005", ...GRANTEE_NOT_FOUND] },
+    decoder
+  }),
+  deleteDefault: Operation.make({
+    name: "Permissions.deleteDefault",
+    method: "DELETE",
+    scope: "site",
+    path: "projects/{projectId}/default-permissions/{kind}/{granteeKind}/{granteeId}/{capability}/{mode}",
+    minApiVersion: "2.1",
+    errors: { NotFound: ["404005"] },
+    decoder: Endpoint.none
+  })
+}
 
 const rulesElement = (operation: string, rules: ReadonlyArray<PermissionRule>) => {
   const invalid = rules.length === 0
@@ -278,63 +380,54 @@ const rulesElement = (operation: string, rules: ReadonlyArray<PermissionRule>) =
   )
 }
 
-const granteePath = (grantee: Grantee, capability: CapabilityName, mode: CapabilityMode) =>
-  grantee._tag === "User"
-    ? Endpoint.path`users/${grantee.id}/${capability}/${mode}`
-    : grantee._tag === "Group"
-    ? Endpoint.path`groups/${grantee.id}/${capability}/${mode}`
-    : Endpoint.path`groupSets/${grantee.id}/${capability}/${mode}`
+/** The path parameters naming one rule: grantee, capability and mode. */
+const ruleParams = (grantee: Grantee, capability: CapabilityName, mode: CapabilityMode) => ({
+  granteeKind: granteeCollection[grantee._tag],
+  granteeId: grantee.id,
+  capability,
+  mode
+})
 
-const defaultPath = (projectId: ProjectId, kind: DefaultPermissionsKind) =>
-  joinPath(Endpoint.path`projects/${projectId}/default-permissions`, { segments: [kind], template: kind, invalid: undefined })
+/** The path parameters naming a content item. */
+const itemParams = (target: ContentRef) => ({ collection: collectionOf(target), itemId: target.id })
 
-const minVersion = (target: ContentRef) => (target._tag === "View" ? "3.2" : undefined)
-
-/** Group sets exist from API 3.22: a group-set grantee raises the minimum version to 3.22. */
-const forGrantees = (minimum: string | undefined, grantees: ReadonlyArray<Grantee>): string | undefined =>
-  grantees.some((g) => g._tag === "GroupSet") ? "3.22" : minimum
-
-const listAt = (operation: string, path: Endpoint.Path, minApiVersion: string | undefined) =>
-  Endpoint.call({
-    operation,
-    method: "GET",
-    path,
-    errors: ["NotFound", "UnsupportedApiVersion"],
-    minApiVersion
-  }, decoder)
-
-const addAt = (
-  operation: string,
-  path: Endpoint.Path,
-  rules: ReadonlyArray<PermissionRule>,
-  minApiVersion: string | undefined
-) => {
-  const body = rulesElement(operation, rules)
-  return body instanceof InvalidRequest ? Effect.fail(body) : Endpoint.call({
-    operation,
-    method: "PUT",
-    path,
-    body,
-    errors: ["NotFound", "UnsupportedApiVersion"],
-    minApiVersion
-  }, decoder)
+/**
+ * The operation with its minimum version raised for this call: views need
+ * API 3.2, a group-set grantee 3.22. The engine gates each operation on one
+ * version; these depend on the call's arguments.
+ */
+const gatedFor = <P extends string, A, Tags extends DeclaredErrorTag, V extends string>(
+  operation: Operation.Operation<P, A, Tags, V>,
+  target: ContentRef | undefined,
+  grantees: ReadonlyArray<Grantee>
+): Operation.Operation<P, A, Tags, string> => {
+  const floors = [
+    operation.minApiVersion,
+    target?._tag === "View" ? "3.2" : operation.minApiVersion,
+    grantees.some((g) => g._tag === "GroupSet") ? "3.22" : operation.minApiVersion
+  ]
+  const minApiVersion = floors.reduce((a, b) => (compareVersions(a, b) >= 0 ? a : b))
+  return { ...operation, minApiVersion }
 }
 
-const deleteAt = (operation: string, path: Endpoint.Path, minApiVersion: string | undefined) =>
-  Endpoint.call({
-    operation,
-    method: "DELETE",
-    path,
-    errors: ["NotFound", "UnsupportedApiVersion"],
-    minApiVersion
-  }, Endpoint.none)
+/** Runs an operation that sends rules, after checking them. */
+const sendRules = <P extends string, Tags extends DeclaredErrorTag, V extends string>(
+  operation: Operation.Operation<P, ReadonlyArray<GranteeCapabilities>, Tags, V>,
+  params: Operation.Params<P>,
+  rules: ReadonlyArray<PermissionRule>
+) => {
+  const body = rulesElement(operation.name, rules)
+  return body instanceof InvalidRequest ? Effect.fail(body) : Operation.run(operation, params, { body })
+}
 
 /**
  * The permission rules of a project, workbook, view or data source (TSC's
  * `populate_permissions`). REST:
- * `GET /api/{v}/sites/{siteId}/{projects|workbooks|views|datasources}/{id}/permissions`.
- * Fails with `NotFound` (the item), `UnsupportedApiVersion` (views before
- * 3.2) or a `CommonError`. Minimum API version: 2.0 (views: 3.2).
+ * `GET /api/{v}/sites/{siteId}/{collection}/{itemId}/permissions`
+ * (`{collection}`: `projects`, `workbooks`, `views` or `datasources`).
+ * Fails with `NotFound` (404005, 404006, 404011, 404012: no such project,
+ * workbook, view, data source), `UnsupportedApiVersion` (views before 3.2)
+ * or a `CommonError`. Minimum API version: 2.0 (views: 3.2).
  *
  * @example
  * ```ts
@@ -344,17 +437,19 @@ const deleteAt = (operation: string, path: Endpoint.Path, minApiVersion: string 
 export const list = (
   target: ContentRef
 ): Effect.Effect<ReadonlyArray<GranteeCapabilities>, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  listAt("Permissions.list", refPath(target, Endpoint.path`permissions`), minVersion(target))
+  Operation.run(gatedFor(operations.list, target, []), itemParams(target))
 
 /**
  * Adds permission rules to a project, workbook, view or data source and
  * returns the rules that were added (TSC's `update_permissions`).
  * Capabilities already set the same way are left alone. REST:
- * `PUT /api/{v}/sites/{siteId}/{projects|workbooks|views|datasources}/{id}/permissions`.
- * Fails with `NotFound` (the item, 404002 user, 404003 group),
- * `InvalidRequest` (no rules, or a rule without capabilities),
- * `UnsupportedApiVersion`, `Forbidden` or a `CommonError`. Minimum API
- * version: 2.0 (views: 3.2).
+ * `PUT /api/{v}/sites/{siteId}/{collection}/{itemId}/permissions`
+ * (`{collection}`: `projects`, `workbooks`, `views` or `datasources`).
+ * Fails with `NotFound` (404005, 404006, 404011, 404012, 404002, 404003: no
+ * such project, workbook, view, data source, user, group), `InvalidRequest`
+ * (no rules, or a rule without capabilities), `UnsupportedApiVersion` (views
+ * before 3.2, group-set grantees before 3.22), `Forbidden` or a
+ * `CommonError`. Minimum API version: 2.0 (views: 3.2; group sets: 3.22).
  *
  * @example
  * ```ts
@@ -367,12 +462,7 @@ export const add = (
   target: ContentRef,
   rules: ReadonlyArray<PermissionRule>
 ): Effect.Effect<ReadonlyArray<GranteeCapabilities>, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  addAt(
-    "Permissions.add",
-    refPath(target, Endpoint.path`permissions`),
-    rules,
-    forGrantees(minVersion(target), rules.map((r) => r.grantee))
-  )
+  sendRules(gatedFor(operations.add, target, rules.map((r) => r.grantee)), itemParams(target), rules)
 
 const delete_ = (
   target: ContentRef,
@@ -380,20 +470,23 @@ const delete_ = (
   capability: CapabilityName,
   mode: CapabilityMode
 ): Effect.Effect<void, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  deleteAt(
-    "Permissions.delete",
-    refPath(target, joinPath(Endpoint.path`permissions`, granteePath(grantee, capability, mode))),
-    forGrantees(minVersion(target), [grantee])
-  )
+  Operation.run(gatedFor(operations.delete, target, [grantee]), {
+    ...itemParams(target),
+    ...ruleParams(grantee, capability, mode)
+  })
 
 export {
   /**
    * Removes one capability rule (capability and mode) of a user or group
    * from a project, workbook, view or data source (TSC's
    * `delete_permission`). REST:
-   * `DELETE /api/{v}/sites/{siteId}/{projects|...}/{id}/permissions/{users|groups|groupSets}/{granteeId}/{capability}/{mode}`.
-   * Fails with `NotFound` (the item, or no such rule), `UnsupportedApiVersion`
-   * or a `CommonError`. Minimum API version: 2.0 (views: 3.2).
+   * `DELETE /api/{v}/sites/{siteId}/{collection}/{itemId}/permissions/{granteeKind}/{granteeId}/{capability}/{mode}`
+   * (`{collection}`: `projects`, `workbooks`, `views` or `datasources`;
+   * `{granteeKind}`: `users`, `groups` or `groupSets`). Fails with
+   * `NotFound` (404005, 404006, 404011, 404012: no such project, workbook,
+   * view, data source; or no such rule), `UnsupportedApiVersion` (views
+   * before 3.2, group-set grantees before 3.22) or a `CommonError`. Minimum
+   * API version: 2.0 (views: 3.2; group sets: 3.22).
    *
    * @example
    * ```ts
@@ -407,7 +500,8 @@ export {
  * The default permission rules a project gives new workbooks or data
  * sources (TSC's `populate_workbook_default_permissions`, ...). REST:
  * `GET /api/{v}/sites/{siteId}/projects/{projectId}/default-permissions/{kind}`.
- * Fails with `NotFound` (404005) or a `CommonError`. Minimum API version: 2.1.
+ * Fails with `NotFound` (404005, no such project), `UnsupportedApiVersion`
+ * (before 2.1, sent nothing) or a `CommonError`. Minimum API version: 2.1.
  *
  * @example
  * ```ts
@@ -418,14 +512,16 @@ export const listDefault = (
   projectId: ProjectId,
   kind: DefaultPermissionsKind
 ): Effect.Effect<ReadonlyArray<GranteeCapabilities>, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  listAt("Permissions.listDefault", defaultPath(projectId, kind), "2.1")
+  Operation.run(operations.listDefault, { projectId, kind })
 
 /**
  * Adds default permission rules for new workbooks or data sources of a
  * project; returns the rules added. REST:
  * `PUT /api/{v}/sites/{siteId}/projects/{projectId}/default-permissions/{kind}`.
- * Fails with `NotFound` (404005 project, 404002 user, 404003 group),
- * `InvalidRequest`, `Forbidden` or a `CommonError`. Minimum API version: 2.1.
+ * Fails with `NotFound` (404005, 404002, 404003: no such project, user,
+ * group), `InvalidRequest`, `UnsupportedApiVersion` (before 2.1; group-set
+ * grantees before 3.22), `Forbidden` or a `CommonError`. Minimum API
+ * version: 2.1 (group sets: 3.22).
  *
  * @example
  * ```ts
@@ -439,13 +535,16 @@ export const addDefault = (
   kind: DefaultPermissionsKind,
   rules: ReadonlyArray<PermissionRule>
 ): Effect.Effect<ReadonlyArray<GranteeCapabilities>, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  addAt("Permissions.addDefault", defaultPath(projectId, kind), rules, forGrantees("2.1", rules.map((r) => r.grantee)))
+  sendRules(gatedFor(operations.addDefault, undefined, rules.map((r) => r.grantee)), { projectId, kind }, rules)
 
 /**
  * Removes one default capability rule of a user or group for new
  * workbooks or data sources of a project. REST:
- * `DELETE /api/{v}/sites/{siteId}/projects/{projectId}/default-permissions/{kind}/{users|groups|groupSets}/{granteeId}/{capability}/{mode}`.
- * Fails with `NotFound` or a `CommonError`. Minimum API version: 2.1.
+ * `DELETE /api/{v}/sites/{siteId}/projects/{projectId}/default-permissions/{kind}/{granteeKind}/{granteeId}/{capability}/{mode}`
+ * (`{granteeKind}`: `users`, `groups` or `groupSets`). Fails with
+ * `NotFound` (404005: no such project; or no such rule),
+ * `UnsupportedApiVersion` (before 2.1; group-set grantees before 3.22) or a
+ * `CommonError`. Minimum API version: 2.1 (group sets: 3.22).
  *
  * @example
  * ```ts
@@ -459,8 +558,8 @@ export const deleteDefault = (
   capability: CapabilityName,
   mode: CapabilityMode
 ): Effect.Effect<void, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  deleteAt(
-    "Permissions.deleteDefault",
-    joinPath(defaultPath(projectId, kind), granteePath(grantee, capability, mode)),
-    forGrantees("2.1", [grantee])
-  )
+  Operation.run(gatedFor(operations.deleteDefault, undefined, [grantee]), {
+    projectId,
+    kind,
+    ...ruleParams(grantee, capability, mode)
+  })

@@ -12,8 +12,9 @@ import * as Schema from "effect/Schema"
 import type { DatasourceRef, ViewRef, WorkbookRef } from "./Content.ts"
 import type { CommonError, NotFound } from "./Errors.ts"
 import { InvalidRequest } from "./Errors.ts"
-import { refPath } from "./internal/content.ts"
+import { collectionOf } from "./internal/content.ts"
 import * as Endpoint from "./internal/endpoint.ts"
+import * as Operation from "./internal/operation.ts"
 import { type ClassOf, Collection } from "./internal/schema.ts"
 import * as Xml from "./internal/xml.ts"
 import type { TableauSession } from "./TableauSession.ts"
@@ -46,14 +47,52 @@ export const TagLabelsOrEmpty: Schema.optionalWith<typeof TagLabels, { default: 
 /** The items tags can be put on. */
 export type Taggable = WorkbookRef | ViewRef | DatasourceRef
 
-const tagsDecoder = Endpoint.one("tags", TagLabels)
+/**
+ * The REST operations this module runs, as data: each one's route, minimum
+ * API version and documented errors, declared once and read by the
+ * functions below, their docs and the contract tests. For tooling; call the
+ * functions.
+ *
+ * One declaration per operation serves workbooks, views and data sources:
+ * Tableau's route is the same with the content's collection as its first
+ * segment (`{collection}`: `workbooks`, `views` or `datasources`), all three
+ * exist from API 2.0 with the same errors, and each module function takes
+ * any taggable item.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const operations: {
+  readonly add: Operation.Operation<"{collection}/{itemId}/tags", ReadonlyArray<string>, "NotFound", "2.0">
+  readonly delete: Operation.Operation<"{collection}/{itemId}/tags/{label}", void, "NotFound", "2.0">
+} = {
+  add: Operation.make({
+    name: "Tags.add",
+    method: "PUT",
+    scope: "site",
+    path: "{collection}/{itemId}/tags",
+    minApiVersion: "2.0",
+    errors: { NotFound: ["404006", "404011", "404012"] },
+    decoder: Endpoint.one("tags", TagLabels)
+  }),
+  delete: Operation.make({
+    name: "Tags.delete",
+    method: "DELETE",
+    scope: "site",
+    path: "{collection}/{itemId}/tags/{label}",
+    minApiVersion: "2.0",
+    errors: { NotFound: ["404006", "404011", "404012", "404007"] },
+    decoder: Endpoint.none
+  })
+}
 
 /**
  * Adds tags to a workbook, view or data source; returns the tags added.
- * Tags it already has are kept. REST: `PUT /api/{v}/sites/{siteId}/workbooks/{id}/tags`
- * (`views/{id}/tags`, `datasources/{id}/tags`). Fails with `NotFound`
- * (404006 workbook, 404011 view, 404012 data source), `InvalidRequest` (no
- * tags, or an empty tag) or a `CommonError`. Minimum API version: 2.0.
+ * Tags it already has are kept. REST:
+ * `PUT /api/{v}/sites/{siteId}/{collection}/{itemId}/tags` (`{collection}`:
+ * `workbooks`, `views` or `datasources`). Fails with `NotFound` (404006,
+ * 404011, 404012: no such workbook, view, data source), `InvalidRequest`
+ * (no tags, or an empty tag) or a `CommonError`. Minimum API version: 2.0.
  *
  * @example
  * ```ts
@@ -66,31 +105,35 @@ export const add = (
 ): Effect.Effect<ReadonlyArray<string>, CommonError | NotFound, TableauSession> =>
   labels.length === 0 || labels.some((l) => l.trim() === "")
     ? Effect.fail(new InvalidRequest({ operation: "Tags.add", reason: "give at least one tag, and no empty tag" }))
-    : Endpoint.call({
-      operation: "Tags.add",
-      method: "PUT",
-      path: refPath(target, Endpoint.path`tags`),
-      body: Xml.el("tags", {}, ...labels.map((label) => Xml.el("tag", { label }))),
-      errors: ["NotFound"]
-    }, tagsDecoder)
+    : Operation.run(operations.add, { collection: collectionOf(target), itemId: target.id }, {
+      body: Xml.el("tags", {}, ...labels.map((label) => Xml.el("tag", { label })))
+    })
+
+/**
+ * The request of `Tags.delete`. `Operation.run` checks every path parameter
+ * as an ID (no `/`, `?`, `#`, `\`), but a label is user text: its segment
+ * follows `Endpoint.text` instead (anything but empty, `.` and `..`; all of
+ * it percent-encoded), while the item ID is still checked as an ID.
+ */
+const deleteSpec = (target: Taggable, label: string) => {
+  const spec = Operation.specOf(operations.delete, { collection: collectionOf(target), itemId: target.id, label })
+  const item = Operation.pathOf("{collection}/{itemId}", { collection: collectionOf(target), itemId: target.id })
+  return { ...spec, path: { ...spec.path, invalid: item.invalid ?? Endpoint.text("tags", label).invalid } }
+}
 
 const delete_ = (target: Taggable, label: string): Effect.Effect<void, CommonError | NotFound, TableauSession> =>
-  Endpoint.call({
-    operation: "Tags.delete",
-    method: "DELETE",
-    path: refPath(target, Endpoint.text("tags", label)),
-    errors: ["NotFound"]
-  }, Endpoint.none)
+  Endpoint.call(deleteSpec(target, label), operations.delete.decoder)
 
 export {
   /**
    * Removes one tag from a workbook, view or data source. REST:
-   * `DELETE /api/{v}/sites/{siteId}/workbooks/{id}/tags/{tag}` (`views/...`,
-   * `datasources/...`). Fails with `NotFound` (the item, or 404007 the
-   * item has no such tag), `InvalidRequest` (an empty tag, or `.` / `..`,
-   * which a URL path cannot carry) or a `CommonError`. Labels are user
-   * text: `/`, `?`, `#`, `\` and any other character are percent-encoded
-   * in the path. Minimum API version: 2.0.
+   * `DELETE /api/{v}/sites/{siteId}/{collection}/{itemId}/tags/{label}`
+   * (`{collection}`: `workbooks`, `views` or `datasources`). Fails with
+   * `NotFound` (404006, 404011, 404012, 404007: no such workbook, view,
+   * data source, or the item has no such tag), `InvalidRequest` (an empty
+   * tag, or `.` / `..`, which a URL path cannot carry) or a `CommonError`.
+   * Labels are user text: `/`, `?`, `#`, `\` and any other character are
+   * percent-encoded in the path. Minimum API version: 2.0.
    *
    * @example
    * ```ts

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { Content, Ids, Permissions, Projects, Workbooks } from "../mod.ts"
+import { FakeTableau } from "../src/testing.ts"
 import { addUser, contentLayer, demoteAdmin, lastBody, lastRequest, seeded } from "./support/content.ts"
 
 const layer = contentLayer({ content: { projects: 1, workbooksPerProject: 1, viewsPerWorkbook: 1, datasourcesPerProject: 1, groups: 1 } })
@@ -122,4 +123,27 @@ describe("Permissions", () => {
       const dflt = yield* Effect.flip(Permissions.listDefault(Ids.ProjectId.make("p"), "workbooks"))
       expect(dflt._tag).toBe("UnsupportedApiVersion")
     }).pipe(Effect.provide(contentLayer({ apiVersion: "2.0" }))))
+
+  it.effect("group-set grantees need API 3.22, on items and defaults; the higher gate wins; nothing is sent", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeTableau
+      const { group, project, view, workbook } = yield* ids
+      const set = Permissions.groupSet(Ids.GroupSetId.make("00000000-0000-0000-0000-000000000001"))
+      const before = fake.log.length
+      const failures = [
+        yield* Effect.flip(Permissions.add(Content.workbook(workbook), [{ grantee: set, capabilities: { Read: "Allow" } }])),
+        // views need 3.2, the group set 3.22: the later one is required
+        yield* Effect.flip(Permissions.delete(Content.view(view), set, "Read", "Allow")),
+        yield* Effect.flip(Permissions.addDefault(project, "workbooks", [{ grantee: set, capabilities: { Read: "Allow" } }])),
+        yield* Effect.flip(Permissions.deleteDefault(project, "datasources", set, "Read", "Allow"))
+      ]
+      expect(failures.map((e) => e._tag === "UnsupportedApiVersion" && e.required)).toEqual(Array(4).fill("3.22"))
+      expect(fake.log.length).toBe(before)
+      // A group on a view is fine on 3.21: only the view's own 3.2 applies.
+      const added = yield* Permissions.add(Content.view(view), [{ grantee: Permissions.group(group), capabilities: { Read: "Allow" } }])
+      expect(added).toHaveLength(1)
+    }).pipe(Effect.provide(contentLayer({
+      content: { projects: 1, workbooksPerProject: 1, viewsPerWorkbook: 1, groups: 1 },
+      session: { apiVersion: "3.21" }
+    }))))
 })

@@ -6,7 +6,11 @@
  *
  * @internal
  */
+import * as Groups from "../Groups.ts"
+import * as GroupSets from "../GroupSets.ts"
+import * as Permissions from "../Permissions.ts"
 import * as Projects from "../Projects.ts"
+import * as Tags from "../Tags.ts"
 import type { AnyOperation } from "./operation.ts"
 
 /** A module's operations, with the file that documents them. */
@@ -17,5 +21,9 @@ export interface Entry {
 }
 
 export const catalogue: ReadonlyArray<Entry> = [
-  { module: "Projects", source: "src/Projects.ts", operations: Projects.operations }
+  { module: "Groups", source: "src/Groups.ts", operations: Groups.operations },
+  { module: "GroupSets", source: "src/GroupSets.ts", operations: GroupSets.operations },
+  { module: "Permissions", source: "src/Permissions.ts", operations: Permissions.operations },
+  { module: "Projects", source: "src/Projects.ts", operations: Projects.operations },
+  { module: "Tags", source: "src/Tags.ts", operations: Tags.operations }
 ]

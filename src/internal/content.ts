@@ -26,15 +26,21 @@ import { ArrayOf } from "./schema.ts"
 import { xmlBody } from "./transport.ts"
 import * as Xml from "./xml.ts"
 
-const collections: Record<ContentRef["_tag"], string> = {
+const collections = {
   Project: "projects",
   Workbook: "workbooks",
   View: "views",
   Datasource: "datasources"
-}
+} as const satisfies Record<ContentRef["_tag"], string>
+
+/** The URL collection of a kind of content: `projects`, `workbooks`, `views`, `datasources`. */
+export type Collection = (typeof collections)[ContentRef["_tag"]]
+
+/** The URL collection a content reference lives in, such as `workbooks` for `Content.workbook(id)`. */
+export const collectionOf = (ref: ContentRef): Collection => collections[ref._tag]
 
 /** Two paths one after the other. */
-export const joinPath = (base: Endpoint.Path, rest: Endpoint.Path): Endpoint.Path => ({
+const joinPath = (base: Endpoint.Path, rest: Endpoint.Path): Endpoint.Path => ({
   segments: [...base.segments, ...rest.segments],
   template: `${base.template}/${rest.template}`,
   invalid: base.invalid ?? rest.invalid
