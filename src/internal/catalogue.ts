@@ -6,7 +6,9 @@
  *
  * @internal
  */
+import * as Datasources from "../Datasources.ts"
 import * as Projects from "../Projects.ts"
+import * as Workbooks from "../Workbooks.ts"
 import type { AnyOperation } from "./operation.ts"
 
 /** A module's operations, with the file that documents them. */
@@ -17,5 +19,7 @@ export interface Entry {
 }
 
 export const catalogue: ReadonlyArray<Entry> = [
-  { module: "Projects", source: "src/Projects.ts", operations: Projects.operations }
+  { module: "Datasources", source: "src/Datasources.ts", operations: Datasources.operations },
+  { module: "Projects", source: "src/Projects.ts", operations: Projects.operations },
+  { module: "Workbooks", source: "src/Workbooks.ts", operations: Workbooks.operations }
 ]
