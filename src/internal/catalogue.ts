@@ -7,7 +7,9 @@
  * @internal
  */
 import * as Datasources from "../Datasources.ts"
+import * as Jobs from "../Jobs.ts"
 import * as Projects from "../Projects.ts"
+import * as Views from "../Views.ts"
 import * as Workbooks from "../Workbooks.ts"
 import type { AnyOperation } from "./operation.ts"
 
@@ -20,6 +22,8 @@ export interface Entry {
 
 export const catalogue: ReadonlyArray<Entry> = [
   { module: "Datasources", source: "src/Datasources.ts", operations: Datasources.operations },
+  { module: "Jobs", source: "src/Jobs.ts", operations: Jobs.operations },
   { module: "Projects", source: "src/Projects.ts", operations: Projects.operations },
+  { module: "Views", source: "src/Views.ts", operations: Views.operations },
   { module: "Workbooks", source: "src/Workbooks.ts", operations: Workbooks.operations }
 ]
