@@ -150,6 +150,19 @@ const JobWire: Schema.Schema<JobItem, unknown> = Schema.compose(
 export const jobDecoder: Endpoint.Decoder<JobItem> = Endpoint.one("job", JobWire)
 const job = jobDecoder
 
+const queryJob = Operation.make({
+  name: "Jobs.get",
+  method: "GET",
+  scope: "site",
+  path: "jobs/{jobId}",
+  // Query Job: 2.2, as these docs have always said; TSC gates its jobs
+  // endpoint at 2.6. Not confirmed against the REST reference here.
+  minApiVersion: "2.2",
+  // 404031: the fake's code for an unknown job (not confirmed against the reference).
+  errors: { NotFound: ["404031"] },
+  decoder: job
+})
+
 /**
  * The REST operations this module runs, as data: each one's route, minimum
  * API version and documented errors, declared once and read by the
@@ -160,18 +173,7 @@ const job = jobDecoder
  * @category operations
  */
 export const operations = {
-  get: Operation.make({
-    name: "Jobs.get",
-    method: "GET",
-    scope: "site",
-    path: "jobs/{jobId}",
-    // Query Job: 2.2, as these docs have always said; TSC gates its jobs
-    // endpoint at 2.6. Not confirmed against the REST reference here.
-    minApiVersion: "2.2",
-    // 404031: the fake's code for an unknown job (not confirmed against the reference).
-    errors: { NotFound: ["404031"] },
-    decoder: job
-  }),
+  get: queryJob,
   cancel: Operation.make({
     name: "Jobs.cancel",
     method: "PUT",
@@ -182,15 +184,7 @@ export const operations = {
     decoder: Endpoint.none
   }),
   /** `wait` polls Query Job: the same route and gate as `get`, under its own name for its docs and spans. */
-  wait: Operation.make({
-    name: "Jobs.wait",
-    method: "GET",
-    scope: "site",
-    path: "jobs/{jobId}",
-    minApiVersion: "2.2",
-    errors: { NotFound: ["404031"] },
-    decoder: job
-  })
+  wait: Operation.make({ ...queryJob, name: "Jobs.wait" })
 }
 
 /**
