@@ -1,6 +1,8 @@
 /**
- * Helpers shared by the content modules: paths of content references and
- * binary answers (images, PDFs, CSV, downloads) as Streams or bytes.
+ * Helpers shared by the content modules: paths of content references,
+ * binary answers (images, PDFs, CSV, downloads) as Streams or bytes, and
+ * the operations workbooks and data sources share (connections, refresh,
+ * revisions, downloads), declared once per kind by `publishableOperations`.
  *
  * @internal
  */
@@ -156,11 +158,8 @@ export const updateElement = (update: ConnectionUpdate): Xml.XmlElement =>
   })
 
 // ---------------------------------------------------------------------------
-// Endpoints workbooks and data sources share
+// Operations workbooks and data sources share
 // ---------------------------------------------------------------------------
-
-/** A workbook or data source. */
-export type Publishable = Extract<ContentRef, { readonly _tag: "Workbook" | "Datasource" }>
 
 /** `<connection>` always parses as a list (it repeats inside `<connections>`): one answer is its first item. */
 const SingleConnection = Schema.transformOrFail(ArrayOf(ConnectionItem), Schema.typeSchema(ConnectionItem), {
