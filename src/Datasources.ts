@@ -126,6 +126,16 @@ export const operations = {
     errors: { NotFound: ["404012"] },
     decoder: Endpoint.none
   }),
+  publish: Operation.make({
+    name: "Datasources.publish",
+    method: "POST",
+    scope: "site",
+    path: "datasources",
+    minApiVersion: "2.0",
+    errors: { Conflict: ["409006"], NotFound: ["404005"] },
+    // The item; with asJob the caller decodes the job instead (see publish).
+    decoder: datasource
+  }),
   ...shared
 }
 
@@ -362,8 +372,7 @@ export interface PublishDatasourceOptions<E = never> extends Publish.PublishComm
 }
 
 const datasourceKind: Publish.PublishKind = {
-  operation: "Datasources.publish",
-  collection: "datasources",
+  operation: operations.publish,
   filePart: "tableau_datasource",
   typeParameter: "datasourceType",
   extensions: ["tds", "tdsx", "tde", "hyper"],
@@ -388,7 +397,8 @@ export interface PublishDatasource {
  * `multipart/mixed` request; larger or unknown-size content goes through a
  * chunked file upload, resending a failed chunk on the same session.
  * `asJob: true` returns the publish job. REST:
- * `POST /api/{v}/sites/{siteId}/datasources?overwrite=&append=&asJob=&uploadSessionId=&datasourceType=`.
+ * `POST /api/{v}/sites/{siteId}/datasources`
+ * (`?overwrite=&append=&asJob=&uploadSessionId=&datasourceType=`).
  * Fails with `InvalidRequest` before sending (invalid mode, a file type
  * that is not a data source), `Conflict` (409006, `CreateNew` and the name
  * is taken), `NotFound` (404005 project; `Append` to a data source that

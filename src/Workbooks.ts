@@ -155,6 +155,16 @@ export const operations = {
     errors: { NotFound: ["404006"] },
     decoder: Endpoint.none
   }),
+  publish: Operation.make({
+    name: "Workbooks.publish",
+    method: "POST",
+    scope: "site",
+    path: "workbooks",
+    minApiVersion: "2.0",
+    errors: { Conflict: ["409006"], NotFound: ["404005"] },
+    // The item; with asJob the caller decodes the job instead (see publish).
+    decoder: workbook
+  }),
   ...shared
 }
 
@@ -430,8 +440,7 @@ export interface PublishWorkbookOptions<E = never> extends Publish.PublishCommon
 }
 
 const workbookKind: Publish.PublishKind = {
-  operation: "Workbooks.publish",
-  collection: "workbooks",
+  operation: operations.publish,
   filePart: "tableau_workbook",
   typeParameter: "workbookType",
   extensions: ["twb", "twbx"],
@@ -456,7 +465,8 @@ export interface PublishWorkbook {
  * through a chunked file upload (a failed chunk is resent on the same
  * upload session). `onProgress` reports bytes and chunks sent. With
  * `asJob: true` it returns the publish job instead of the workbook. REST:
- * `POST /api/{v}/sites/{siteId}/workbooks?overwrite=&asJob=&skipConnectionCheck=&uploadSessionId=&workbookType=`
+ * `POST /api/{v}/sites/{siteId}/workbooks`
+ * (`?overwrite=&asJob=&skipConnectionCheck=&uploadSessionId=&workbookType=`)
  * (after `POST .../fileUploads` and `PUT .../fileUploads/{id}` per chunk).
  * Fails with `InvalidRequest` before sending (invalid mode, a file type
  * other than `.twb`/`.twbx`, `Append`), `Conflict` (409006, `CreateNew`
