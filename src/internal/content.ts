@@ -208,62 +208,32 @@ export const publishableOperations = <const M extends string, const C extends st
   kind: PublishableKind<M, C, I>
 ) => {
   const item = `${kind.collection}/{${kind.idParam}}` as const
-  return {
-    connections: Operation.make({
-      name: `${kind.module}.connections`,
-      method: "GET",
+  /** One shared operation: `{collection}/{id}/{suffix}`, failing with this kind's NotFound (and `more` codes). */
+  const shared = <const S extends string, A, const V extends string>(
+    fn: string,
+    method: Transport.Method,
+    suffix: S,
+    minApiVersion: V,
+    decoder: Endpoint.Decoder<A>,
+    more: ReadonlyArray<string> = []
+  ) =>
+    Operation.make({
+      name: `${kind.module}.${fn}`,
+      method,
       scope: "site",
-      // Tableau does not page connections; the stream reads the one page.
-      path: `${item}/connections` as `${C}/{${I}}/connections`,
-      minApiVersion: "2.3",
-      errors: { NotFound: [kind.notFound] },
-      decoder: connections
-    }),
-    updateConnection: Operation.make({
-      name: `${kind.module}.updateConnection`,
-      method: "PUT",
-      scope: "site",
-      path: `${item}/connections/{connectionId}` as `${C}/{${I}}/connections/{connectionId}`,
-      minApiVersion: "2.3",
-      errors: { NotFound: [kind.notFound, "404020"] },
-      decoder: connection
-    }),
-    refresh: Operation.make({
-      name: `${kind.module}.refresh`,
-      method: "POST",
-      scope: "site",
-      path: `${item}/refresh` as `${C}/{${I}}/refresh`,
-      minApiVersion: "2.8",
-      errors: { NotFound: [kind.notFound] },
-      decoder: job
-    }),
-    revisions: Operation.make({
-      name: `${kind.module}.revisions`,
-      method: "GET",
-      scope: "site",
-      path: `${item}/revisions` as `${C}/{${I}}/revisions`,
-      minApiVersion: "2.3",
-      errors: { NotFound: [kind.notFound] },
-      decoder: revisions
-    }),
-    download: Operation.make({
-      name: `${kind.module}.download`,
-      method: "GET",
-      scope: "site",
-      path: `${item}/content` as `${C}/{${I}}/content`,
-      minApiVersion: "2.0",
-      errors: { NotFound: [kind.notFound] },
-      decoder: Endpoint.none
-    }),
-    downloadRevision: Operation.make({
-      name: `${kind.module}.downloadRevision`,
-      method: "GET",
-      scope: "site",
-      path: `${item}/revisions/{revision}/content` as `${C}/{${I}}/revisions/{revision}/content`,
-      minApiVersion: "2.3",
-      errors: { NotFound: [kind.notFound] },
-      decoder: Endpoint.none
+      path: `${item}/${suffix}` as `${C}/{${I}}/${S}`,
+      minApiVersion,
+      errors: { NotFound: [kind.notFound, ...more] },
+      decoder
     })
+  return {
+    // Tableau does not page connections; the stream reads the one page.
+    connections: shared("connections", "GET", "connections", "2.3", connections),
+    updateConnection: shared("updateConnection", "PUT", "connections/{connectionId}", "2.3", connection, ["404020"]),
+    refresh: shared("refresh", "POST", "refresh", "2.8", job),
+    revisions: shared("revisions", "GET", "revisions", "2.3", revisions),
+    download: shared("download", "GET", "content", "2.0", Endpoint.none),
+    downloadRevision: shared("downloadRevision", "GET", "revisions/{revision}/content", "2.3", Endpoint.none)
   }
 }
 
