@@ -10,14 +10,14 @@ import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import type { ConnectionItem, ConnectionUpdate } from "./Connections.ts"
 import type { RevisionItem } from "./Content.ts"
-import * as Content from "./Content.ts"
 import { OwnerReference, ProjectReference } from "./Content.ts"
 import type { CommonError, Conflict, NotFound, UnsupportedApiVersion } from "./Errors.ts"
 import type { ConnectionId, ProjectId, UserId } from "./Ids.ts"
 import { DatasourceId } from "./Ids.ts"
 import type { DownloadOptions } from "./internal/content.ts"
-import { connectionsOf, downloadOf, refreshOf, revisionsOf, updateConnectionOf } from "./internal/content.ts"
+import { downloadOf, emptyRequest, publishableOperations, updateElement } from "./internal/content.ts"
 import * as Endpoint from "./internal/endpoint.ts"
+import * as Operation from "./internal/operation.ts"
 import * as Publish from "./internal/publish.ts"
 import { type ClassOf, OptionalBoolean, OptionalDate, OptionalInt, OptionalString } from "./internal/schema.ts"
 import * as Xml from "./internal/xml.ts"
@@ -71,7 +71,73 @@ export interface DatasourceFields {
 
 const datasource = Endpoint.one("datasource", DatasourceItem)
 const datasources = Endpoint.items("datasources", "datasource", DatasourceItem)
-const listSpec: Endpoint.Spec = { operation: "Datasources.list", method: "GET", path: Endpoint.path`datasources`, errors: [] }
+
+const shared = publishableOperations({
+  module: "Datasources",
+  collection: "datasources",
+  idParam: "datasourceId",
+  notFound: "404012"
+})
+
+/**
+ * The REST operations this module runs, as data: each one's route, minimum
+ * API version and documented errors, declared once and read by the
+ * functions below, their docs and the contract tests. For tooling; call the
+ * functions.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const operations = {
+  get: Operation.make({
+    name: "Datasources.get",
+    method: "GET",
+    scope: "site",
+    path: "datasources/{datasourceId}",
+    minApiVersion: "2.0",
+    errors: { NotFound: ["404012"] },
+    decoder: datasource
+  }),
+  list: Operation.make({
+    name: "Datasources.list",
+    method: "GET",
+    scope: "site",
+    path: "datasources",
+    minApiVersion: "2.0",
+    errors: {},
+    decoder: datasources,
+    fields: ["name", "projectName", "ownerName", "type", "isCertified", "tags"]
+  }),
+  update: Operation.make({
+    name: "Datasources.update",
+    method: "PUT",
+    scope: "site",
+    path: "datasources/{datasourceId}",
+    minApiVersion: "2.0",
+    errors: { NotFound: ["404012", "404005", "404002"], Conflict: ["409006"] },
+    decoder: datasource
+  }),
+  delete: Operation.make({
+    name: "Datasources.delete",
+    method: "DELETE",
+    scope: "site",
+    path: "datasources/{datasourceId}",
+    minApiVersion: "2.0",
+    errors: { NotFound: ["404012"] },
+    decoder: Endpoint.none
+  }),
+  publish: Operation.make({
+    name: "Datasources.publish",
+    method: "POST",
+    scope: "site",
+    path: "datasources",
+    minApiVersion: "2.0",
+    errors: { Conflict: ["409006"], NotFound: ["404005"] },
+    // The item; with asJob the caller decodes the job instead (see publish).
+    decoder: datasource
+  }),
+  ...shared
+}
 
 /**
  * Reads one data source (TSC's `get_by_id`). REST:
@@ -86,12 +152,7 @@ const listSpec: Endpoint.Spec = { operation: "Datasources.list", method: "GET", 
 export const get = (
   datasourceId: DatasourceId
 ): Effect.Effect<DatasourceItem, CommonError | NotFound, TableauSession> =>
-  Endpoint.call({
-    operation: "Datasources.get",
-    method: "GET",
-    path: Endpoint.path`datasources/${datasourceId}`,
-    errors: ["NotFound"]
-  }, datasource)
+  Operation.run(operations.get, { datasourceId })
 
 /**
  * Reads one page of the data sources of the site (TSC's
@@ -106,7 +167,7 @@ export const get = (
  * ```
  */
 export const getPage = (options?: PageOptions): Effect.Effect<Page<DatasourceItem>, CommonError, TableauSession> =>
-  Endpoint.page(listSpec, datasources, options)
+  Operation.page(operations.list, {}, options)
 
 /**
  * Every data source of the site, as a Stream over all pages. REST:
@@ -119,14 +180,14 @@ export const getPage = (options?: PageOptions): Effect.Effect<Page<DatasourceIte
  * ```
  */
 export const list = (options?: StreamOptions): Stream.Stream<DatasourceItem, CommonError, TableauSession> =>
-  Endpoint.stream(listSpec, datasources, options)
+  Operation.stream(operations.list, {}, options)
 
 /**
  * Changes a data source: name, owner, project, certification, extract
  * encryption. REST: `PUT /api/{v}/sites/{siteId}/datasources/{datasourceId}`.
- * Fails with `NotFound` (404012 data source, 404005 project, 404002
- * owner), `Conflict` (409006, the name is taken in the target project),
- * `Forbidden` or a `CommonError`. Minimum API version: 2.0
+ * Fails with `NotFound` (404012, 404005, 404002: no such data source,
+ * project or owner), `Conflict` (409006, the name is taken in the target
+ * project), `Forbidden` or a `CommonError`. Minimum API version: 2.0
  * (certification: 2.3).
  *
  * @example
@@ -138,10 +199,7 @@ export const update = (
   datasourceId: DatasourceId,
   changes: DatasourceFields
 ): Effect.Effect<DatasourceItem, CommonError | NotFound | Conflict, TableauSession> =>
-  Endpoint.call({
-    operation: "Datasources.update",
-    method: "PUT",
-    path: Endpoint.path`datasources/${datasourceId}`,
+  Operation.run(operations.update, { datasourceId }, {
     body: Xml.el(
       "datasource",
       {
@@ -152,17 +210,11 @@ export const update = (
       },
       changes.projectId && Xml.el("project", { id: changes.projectId }),
       changes.ownerId && Xml.el("owner", { id: changes.ownerId })
-    ),
-    errors: ["NotFound", "Conflict"]
-  }, datasource)
+    )
+  })
 
 const delete_ = (datasourceId: DatasourceId): Effect.Effect<void, CommonError | NotFound, TableauSession> =>
-  Endpoint.call({
-    operation: "Datasources.delete",
-    method: "DELETE",
-    path: Endpoint.path`datasources/${datasourceId}`,
-    errors: ["NotFound"]
-  }, Endpoint.none)
+  Operation.run(operations.delete, { datasourceId })
 
 export {
   /**
@@ -197,14 +249,15 @@ export {
 export const connections = (
   datasourceId: DatasourceId
 ): Stream.Stream<ConnectionItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  connectionsOf("Datasources.connections", Content.datasource(datasourceId))
+  Operation.stream(operations.connections, { datasourceId })
 
 /**
  * Changes a connection of a data source: server, port, credentials (user
  * name, `Redacted` password, embed), query tagging. REST:
  * `PUT /api/{v}/sites/{siteId}/datasources/{datasourceId}/connections/{connectionId}`.
- * Fails with `NotFound` (404012 data source, 404020 connection),
- * `UnsupportedApiVersion` or a `CommonError`. Minimum API version: 2.3.
+ * Fails with `NotFound` (404012, 404020: no such data source or
+ * connection), `UnsupportedApiVersion` or a `CommonError`. Minimum API
+ * version: 2.3.
  *
  * @example
  * ```ts
@@ -218,7 +271,7 @@ export const updateConnection = (
   connectionId: ConnectionId,
   update: ConnectionUpdate
 ): Effect.Effect<ConnectionItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  updateConnectionOf("Datasources.updateConnection", Content.datasource(datasourceId), connectionId, update)
+  Operation.run(operations.updateConnection, { datasourceId, connectionId }, { body: updateElement(update) })
 
 /**
  * Starts a refresh of the data source's extract and returns the job (wait
@@ -235,10 +288,10 @@ export const updateConnection = (
 export const refresh = (
   datasourceId: DatasourceId
 ): Effect.Effect<JobItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  refreshOf("Datasources.refresh", Content.datasource(datasourceId))
+  Operation.run(operations.refresh, { datasourceId }, { body: emptyRequest() })
 
 /**
- * The revisions of a data source. REST:
+ * The revisions of a data source (TSC's `populate_revisions`). REST:
  * `GET /api/{v}/sites/{siteId}/datasources/{datasourceId}/revisions`. Fails
  * with `NotFound` (404012), `UnsupportedApiVersion` or a `CommonError`.
  * Minimum API version: 2.3.
@@ -252,14 +305,16 @@ export const revisions = (
   datasourceId: DatasourceId,
   options?: StreamOptions
 ): Stream.Stream<RevisionItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  revisionsOf("Datasources.revisions", Content.datasource(datasourceId), options)
+  Operation.stream(operations.revisions, { datasourceId }, options)
 
 /**
  * The data source file (`.tdsx`, or `.tds` without extract), streamed as
- * it arrives (TSC's `download`); `onProgress` reports the bytes received
- * and the file's size (see `Progress`). REST:
- * `GET /api/{v}/sites/{siteId}/datasources/{datasourceId}/content?includeExtract=`
- * (`.../revisions/{n}/content`). Fails with `NotFound` (404012),
+ * it arrives (TSC's `download`); `includeExtract: false` leaves the extract
+ * out (API 2.5), `revision` downloads an older revision (the same as
+ * {@link downloadRevision}), `onProgress` reports the bytes received and
+ * the file's size (see `Progress`). REST:
+ * `GET /api/{v}/sites/{siteId}/datasources/{datasourceId}/content`
+ * (`?includeExtract=false`). Fails with `NotFound` (404012),
  * `UnsupportedApiVersion`, `InvalidRequest` or a `CommonError`. Minimum API
  * version: 2.0 (`includeExtract`: 2.5, `revision`: 2.3).
  *
@@ -272,7 +327,27 @@ export const download = (
   datasourceId: DatasourceId,
   options?: DownloadOptions
 ): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  downloadOf("Datasources.download", Content.datasource(datasourceId), options)
+  downloadOf(operations, { datasourceId }, options)
+
+/**
+ * The file of one revision of a data source, streamed as it arrives (TSC's
+ * `download_revision`); the options are those of {@link download}. REST:
+ * `GET /api/{v}/sites/{siteId}/datasources/{datasourceId}/revisions/{revision}/content`
+ * (`?includeExtract=false`, API 2.5). Fails with `NotFound` (404012),
+ * `InvalidRequest` (a revision that is not a whole number from 1),
+ * `UnsupportedApiVersion` or a `CommonError`. Minimum API version: 2.3.
+ *
+ * @example
+ * ```ts
+ * const first = Datasources.downloadRevision(datasourceId, 1)
+ * ```
+ */
+export const downloadRevision = (
+  datasourceId: DatasourceId,
+  revision: number,
+  options?: Omit<DownloadOptions, "revision">
+): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
+  downloadOf(operations, { datasourceId }, { ...options, revision })
 
 // ---------------------------------------------------------------------------
 // Publishing
@@ -297,8 +372,7 @@ export interface PublishDatasourceOptions<E = never> extends Publish.PublishComm
 }
 
 const datasourceKind: Publish.PublishKind = {
-  operation: "Datasources.publish",
-  collection: "datasources",
+  operation: operations.publish,
   filePart: "tableau_datasource",
   typeParameter: "datasourceType",
   extensions: ["tds", "tdsx", "tde", "hyper"],
@@ -323,7 +397,8 @@ export interface PublishDatasource {
  * `multipart/mixed` request; larger or unknown-size content goes through a
  * chunked file upload, resending a failed chunk on the same session.
  * `asJob: true` returns the publish job. REST:
- * `POST /api/{v}/sites/{siteId}/datasources?overwrite=&append=&asJob=&uploadSessionId=&datasourceType=`.
+ * `POST /api/{v}/sites/{siteId}/datasources`
+ * (`?overwrite=&append=&asJob=&uploadSessionId=&datasourceType=`).
  * Fails with `InvalidRequest` before sending (invalid mode, a file type
  * that is not a data source), `Conflict` (409006, `CreateNew` and the name
  * is taken), `NotFound` (404005 project; `Append` to a data source that

@@ -17,8 +17,9 @@ import { OwnerReference, ProjectReference } from "./Content.ts"
 import type { CommonError, NotFound, UnsupportedApiVersion } from "./Errors.ts"
 import { InvalidRequest } from "./Errors.ts"
 import { ViewId, WorkbookId } from "./Ids.ts"
-import { byteStream, bytes, flag } from "./internal/content.ts"
+import { byteStream, bytes, flag, gatedAt } from "./internal/content.ts"
 import * as Endpoint from "./internal/endpoint.ts"
+import * as Operation from "./internal/operation.ts"
 import { type ClassOf, IntFromString, OptionalDate, OptionalString } from "./internal/schema.ts"
 import type { OnProgress } from "./Progress.ts"
 import type { Page, PageOptions, StreamOptions } from "./RequestOptions.ts"
@@ -131,18 +132,72 @@ const view = Endpoint.one("view", ViewItem)
 /** @internal */
 export const viewsDecoder: Endpoint.Decoder<Page<ViewItem>> = Endpoint.items("views", "view", ViewItem)
 
-const listSpec = (options?: ListViewsOptions): Endpoint.Spec => ({
-  operation: "Views.list",
-  method: "GET",
-  path: Endpoint.path`views`,
-  query: { includeUsageStatistics: flag(options?.includeUsageStatistics) },
-  errors: []
-})
+/** An export of a view, answered as bytes: only its route, version and errors matter. */
+const viewExport = <const Name extends string, const Kind extends string, const V extends string>(
+  name: Name,
+  kind: Kind,
+  minApiVersion: V
+) =>
+  Operation.make({
+    name: `Views.${name}`,
+    method: "GET",
+    scope: "site",
+    path: `views/{viewId}/${kind}` as `views/{viewId}/${Kind}`,
+    minApiVersion,
+    errors: { NotFound: ["404011"] },
+    decoder: Endpoint.none
+  })
+
+/**
+ * The REST operations this module runs, as data: each one's route, minimum
+ * API version and documented errors, declared once and read by the
+ * functions below, their docs and the contract tests. For tooling; call the
+ * functions.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const operations = {
+  list: Operation.make({
+    name: "Views.list",
+    method: "GET",
+    scope: "site",
+    path: "views",
+    // Query Views for Site: 2.2 (as documented here, and TSC's views.get).
+    minApiVersion: "2.2",
+    errors: {},
+    decoder: viewsDecoder
+  }),
+  get: Operation.make({
+    name: "Views.get",
+    method: "GET",
+    scope: "site",
+    path: "views/{viewId}",
+    minApiVersion: "3.1",
+    errors: { NotFound: ["404011"] },
+    decoder: view
+  }),
+  previewImage: Operation.make({
+    name: "Views.previewImage",
+    method: "GET",
+    scope: "site",
+    path: "workbooks/{workbookId}/views/{viewId}/previewImage",
+    minApiVersion: "2.0",
+    errors: { NotFound: ["404006", "404011"] },
+    decoder: Endpoint.none
+  }),
+  image: viewExport("image", "image", "2.5"),
+  // TSC gates its PDF and CSV exports at 2.7; 2.8 is what these docs have
+  // always said (not confirmed against the REST reference here).
+  pdf: viewExport("pdf", "pdf", "2.8"),
+  csv: viewExport("csv", "data", "2.8")
+}
 
 /**
  * Reads one page of the views of the site (TSC's `views.get`), with usage
  * statistics if asked. REST: `GET /api/{v}/sites/{siteId}/views`. Fails
- * with a `CommonError`. Minimum API version: 2.2.
+ * with `UnsupportedApiVersion` (before 2.2) or a `CommonError`. Minimum API
+ * version: 2.2.
  *
  * @example
  * ```ts
@@ -151,12 +206,14 @@ const listSpec = (options?: ListViewsOptions): Endpoint.Spec => ({
  */
 export const getPage = (
   options?: PageOptions & ListViewsOptions
-): Effect.Effect<Page<ViewItem>, CommonError, TableauSession> => Endpoint.page(listSpec(options), viewsDecoder, options)
+): Effect.Effect<Page<ViewItem>, CommonError | UnsupportedApiVersion, TableauSession> =>
+  Operation.page(operations.list, {}, options, usageQuery(options))
 
 /**
  * Every view of the site, as a Stream over all pages, with usage
  * statistics if asked. REST: `GET /api/{v}/sites/{siteId}/views`. Fails
- * with a `CommonError`. Minimum API version: 2.2.
+ * with `UnsupportedApiVersion` (before 2.2) or a `CommonError`. Minimum API
+ * version: 2.2.
  *
  * @example
  * ```ts
@@ -165,13 +222,14 @@ export const getPage = (
  */
 export const list = (
   options?: StreamOptions & ListViewsOptions
-): Stream.Stream<ViewItem, CommonError, TableauSession> => Endpoint.stream(listSpec(options), viewsDecoder, options)
+): Stream.Stream<ViewItem, CommonError | UnsupportedApiVersion, TableauSession> =>
+  Operation.stream(operations.list, {}, options, usageQuery(options))
 
 /**
- * Reads one view. REST: `GET /api/{v}/sites/{siteId}/views/{viewId}`.
- * Fails with `NotFound` (404011), `UnsupportedApiVersion` or a
- * `CommonError`. Minimum API version: 3.1 (Get View, TSC's
- * `views.get_by_id`).
+ * Reads one view (Get View, TSC's `views.get_by_id`). REST:
+ * `GET /api/{v}/sites/{siteId}/views/{viewId}`. Fails with `NotFound`
+ * (404011), `UnsupportedApiVersion` or a `CommonError`. Minimum API
+ * version: 3.1.
  *
  * @example
  * ```ts
@@ -181,19 +239,13 @@ export const list = (
 export const get = (
   viewId: ViewId
 ): Effect.Effect<ViewItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  Endpoint.call({
-    operation: "Views.get",
-    method: "GET",
-    path: Endpoint.path`views/${viewId}`,
-    errors: ["NotFound", "UnsupportedApiVersion"],
-    minApiVersion: "3.1"
-  }, view)
+  Operation.run(operations.get, { viewId })
 
 /**
  * The thumbnail of a view as PNG bytes (TSC's `populate_preview_image`).
  * REST: `GET /api/{v}/sites/{siteId}/workbooks/{workbookId}/views/{viewId}/previewImage`.
- * Fails with `NotFound` (404006 workbook, 404011 view) or a `CommonError`.
- * Minimum API version: 2.0.
+ * Fails with `NotFound` (404006, 404011: no such workbook, or no such view
+ * in it) or a `CommonError`. Minimum API version: 2.0.
  *
  * @example
  * ```ts
@@ -204,12 +256,7 @@ export const previewImage = (
   workbookId: WorkbookId,
   viewId: ViewId
 ): Effect.Effect<Uint8Array, CommonError | NotFound, TableauSession> =>
-  bytes({
-    operation: "Views.previewImage",
-    method: "GET",
-    path: Endpoint.path`workbooks/${workbookId}/views/${viewId}/previewImage`,
-    errors: ["NotFound"]
-  })
+  bytes(Operation.specOf(operations.previewImage, { workbookId, viewId }))
 
 /** Escapes a `vf_` value: Tableau splits values on commas, so a literal comma is `\,`. */
 export const escapeFilterValue = (value: string | number | boolean): string => String(value).replace(/,/g, "\\,")
@@ -229,25 +276,21 @@ const checkMaxAge = (operation: string, maxAge: number | undefined) =>
     ? new InvalidRequest({ operation, reason: `maxAge must be a whole number of minutes from 1, got ${maxAge}` })
     : undefined
 
+const usageQuery = (options: ListViewsOptions | undefined): Operation.Request => ({
+  query: { includeUsageStatistics: flag(options?.includeUsageStatistics) }
+})
+
 const exportStream = (
-  operation: string,
+  operation: typeof operations.image | typeof operations.pdf | typeof operations.csv,
   viewId: ViewId,
-  kind: "image" | "pdf" | "data",
-  options: ImageOptions & PdfOptions,
-  minApiVersion: string
+  options: ImageOptions & PdfOptions
 ): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> => {
-  const filters = filterQuery(operation, options.filters)
-  const invalid = filters instanceof InvalidRequest ? filters : checkMaxAge(operation, options.maxAge)
+  const filters = filterQuery(operation.name, options.filters)
+  if (filters instanceof InvalidRequest) return Stream.fail(filters)
+  const invalid = checkMaxAge(operation.name, options.maxAge)
   if (invalid !== undefined) return Stream.fail(invalid)
   const sized = options.vizWidth !== undefined || options.vizHeight !== undefined
-  return byteStream({
-    operation,
-    method: "GET",
-    path: kind === "image"
-      ? Endpoint.path`views/${viewId}/image`
-      : kind === "pdf"
-      ? Endpoint.path`views/${viewId}/pdf`
-      : Endpoint.path`views/${viewId}/data`,
+  const spec = Operation.specOf(operation, { viewId }, {
     query: {
       resolution: options.resolution,
       type: options.pageType,
@@ -255,16 +298,17 @@ const exportStream = (
       maxAge: options.maxAge === undefined ? undefined : String(options.maxAge),
       vizWidth: options.vizWidth === undefined ? undefined : String(options.vizWidth),
       vizHeight: options.vizHeight === undefined ? undefined : String(options.vizHeight),
-      ...(filters as Record<string, string>)
-    },
-    errors: ["NotFound", "UnsupportedApiVersion"],
-    minApiVersion: sized ? "3.23" : minApiVersion
-  }, options.onProgress)
+      ...filters
+    }
+  })
+  // vizWidth and vizHeight came with 3.23: a per-parameter gate on top of the operation's.
+  return byteStream(gatedAt(spec, sized ? "3.23" : undefined), options.onProgress)
 }
 
 /**
  * Renders a view as a PNG image, streamed. REST:
- * `GET /api/{v}/sites/{siteId}/views/{viewId}/image?resolution=high&maxAge=&vf_<field>=`.
+ * `GET /api/{v}/sites/{siteId}/views/{viewId}/image`
+ * (`?resolution=high&maxAge=&vf_<field>=`).
  * Fails with `NotFound` (404011), `InvalidRequest` (bad `maxAge` or filter),
  * `UnsupportedApiVersion` (`vizWidth`/`vizHeight` before 3.23) or a
  * `CommonError`. Minimum API version: 2.5.
@@ -278,11 +322,12 @@ export const image = (
   viewId: ViewId,
   options: ImageOptions = {}
 ): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  exportStream("Views.image", viewId, "image", options, "2.5")
+  exportStream(operations.image, viewId, options)
 
 /**
  * Renders a view as a PDF document, streamed. REST:
- * `GET /api/{v}/sites/{siteId}/views/{viewId}/pdf?type=&orientation=&maxAge=&vf_<field>=`.
+ * `GET /api/{v}/sites/{siteId}/views/{viewId}/pdf`
+ * (`?type=&orientation=&maxAge=&vf_<field>=`).
  * Fails with `NotFound` (404011), `InvalidRequest`, `UnsupportedApiVersion`
  * or a `CommonError`. Minimum API version: 2.8.
  *
@@ -295,11 +340,12 @@ export const pdf = (
   viewId: ViewId,
   options: PdfOptions = {}
 ): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  exportStream("Views.pdf", viewId, "pdf", options, "2.8")
+  exportStream(operations.pdf, viewId, options)
 
 /**
  * The data of a view as CSV (UTF-8 bytes), streamed. REST:
- * `GET /api/{v}/sites/{siteId}/views/{viewId}/data?maxAge=&vf_<field>=`.
+ * `GET /api/{v}/sites/{siteId}/views/{viewId}/data`
+ * (`?maxAge=&vf_<field>=`).
  * Fails with `NotFound` (404011), `InvalidRequest`, `UnsupportedApiVersion`
  * or a `CommonError`. Minimum API version: 2.8.
  *
@@ -312,4 +358,4 @@ export const csv = (
   viewId: ViewId,
   options: ExportOptions = {}
 ): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  exportStream("Views.csv", viewId, "data", options, "2.8")
+  exportStream(operations.csv, viewId, options)

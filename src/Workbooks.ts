@@ -14,7 +14,6 @@ import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import type { ConnectionItem, ConnectionUpdate } from "./Connections.ts"
 import type { RevisionItem } from "./Content.ts"
-import * as Content from "./Content.ts"
 import { OwnerReference, ProjectReference } from "./Content.ts"
 import type { CommonError, Conflict, NotFound, UnsupportedApiVersion } from "./Errors.ts"
 import type { ConnectionId, ProjectId, UserId } from "./Ids.ts"
@@ -22,14 +21,14 @@ import { ViewId, WorkbookId } from "./Ids.ts"
 import type { DownloadOptions } from "./internal/content.ts"
 import {
   bytes,
-  connectionsOf,
   downloadOf,
+  emptyRequest,
   flag,
-  refreshOf,
-  revisionsOf,
-  updateConnectionOf
+  publishableOperations,
+  updateElement
 } from "./internal/content.ts"
 import * as Endpoint from "./internal/endpoint.ts"
+import * as Operation from "./internal/operation.ts"
 import * as Publish from "./internal/publish.ts"
 import { type ClassOf, OptionalBoolean, OptionalDate, OptionalInt, OptionalString } from "./internal/schema.ts"
 import * as Xml from "./internal/xml.ts"
@@ -81,7 +80,93 @@ export interface WorkbookFields {
 
 const workbook = Endpoint.one("workbook", WorkbookItem)
 const workbooks = Endpoint.items("workbooks", "workbook", WorkbookItem)
-const listSpec: Endpoint.Spec = { operation: "Workbooks.list", method: "GET", path: Endpoint.path`workbooks`, errors: [] }
+
+const shared = publishableOperations({
+  module: "Workbooks",
+  collection: "workbooks",
+  idParam: "workbookId",
+  notFound: "404006"
+})
+
+/**
+ * The REST operations this module runs, as data: each one's route, minimum
+ * API version and documented errors, declared once and read by the
+ * functions below, their docs and the contract tests. For tooling; call the
+ * functions.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const operations = {
+  get: Operation.make({
+    name: "Workbooks.get",
+    method: "GET",
+    scope: "site",
+    path: "workbooks/{workbookId}",
+    minApiVersion: "2.0",
+    errors: { NotFound: ["404006"] },
+    decoder: workbook
+  }),
+  list: Operation.make({
+    name: "Workbooks.list",
+    method: "GET",
+    scope: "site",
+    path: "workbooks",
+    // Query Workbooks for Site came with 2.3 (the docs always said so; TSC
+    // does not gate it, so this is the REST reference's word, not TSC's).
+    minApiVersion: "2.3",
+    errors: {},
+    decoder: workbooks,
+    fields: ["name", "projectName", "ownerName", "tags", "createdAt", "updatedAt"]
+  }),
+  update: Operation.make({
+    name: "Workbooks.update",
+    method: "PUT",
+    scope: "site",
+    path: "workbooks/{workbookId}",
+    minApiVersion: "2.0",
+    errors: { NotFound: ["404006", "404005", "404002"], Conflict: ["409006"] },
+    decoder: workbook
+  }),
+  delete: Operation.make({
+    name: "Workbooks.delete",
+    method: "DELETE",
+    scope: "site",
+    path: "workbooks/{workbookId}",
+    minApiVersion: "2.0",
+    errors: { NotFound: ["404006"] },
+    decoder: Endpoint.none
+  }),
+  views: Operation.make({
+    name: "Workbooks.views",
+    method: "GET",
+    scope: "site",
+    path: "workbooks/{workbookId}/views",
+    minApiVersion: "2.0",
+    errors: { NotFound: ["404006"] },
+    decoder: viewsDecoder
+  }),
+  previewImage: Operation.make({
+    name: "Workbooks.previewImage",
+    method: "GET",
+    scope: "site",
+    path: "workbooks/{workbookId}/previewImage",
+    minApiVersion: "2.0",
+    errors: { NotFound: ["404006"] },
+    decoder: Endpoint.none
+  }),
+  publish: Operation.make({
+    name: "Workbooks.publish",
+    method: "POST",
+    scope: "site",
+    path: "workbooks",
+    minApiVersion: "2.0",
+    errors: { Conflict: ["409006"], NotFound: ["404005"] },
+    // The item; with asJob the caller decodes the job instead (see publish).
+    decoder: workbook
+  }),
+  ...shared
+}
 
 /**
  * Reads one workbook (TSC's `get_by_id`). REST:
@@ -94,45 +179,46 @@ const listSpec: Endpoint.Spec = { operation: "Workbooks.list", method: "GET", pa
  * ```
  */
 export const get = (workbookId: WorkbookId): Effect.Effect<WorkbookItem, CommonError | NotFound, TableauSession> =>
-  Endpoint.call({
-    operation: "Workbooks.get",
-    method: "GET",
-    path: Endpoint.path`workbooks/${workbookId}`,
-    errors: ["NotFound"]
-  }, workbook)
+  Operation.run(operations.get, { workbookId })
 
 /**
  * Reads one page of the workbooks of the site (TSC's `workbooks.get`).
  * REST: `GET /api/{v}/sites/{siteId}/workbooks`. Filter and sort fields
  * include `name`, `projectName`, `ownerName`, `tags`, `createdAt`,
- * `updatedAt`. Fails with a `CommonError`. Minimum API version: 2.3.
+ * `updatedAt`. Fails with `UnsupportedApiVersion` (before 2.3) or a
+ * `CommonError`. Minimum API version: 2.3.
  *
  * @example
  * ```ts
  * const { items } = yield* Workbooks.getPage({ filter: [RequestOptions.eq("projectName", "Finance")] })
  * ```
  */
-export const getPage = (options?: PageOptions): Effect.Effect<Page<WorkbookItem>, CommonError, TableauSession> =>
-  Endpoint.page(listSpec, workbooks, options)
+export const getPage = (
+  options?: PageOptions
+): Effect.Effect<Page<WorkbookItem>, CommonError | UnsupportedApiVersion, TableauSession> =>
+  Operation.page(operations.list, {}, options)
 
 /**
  * Every workbook of the site, as a Stream over all pages (TSC's
  * `Pager(server.workbooks)`). REST: `GET /api/{v}/sites/{siteId}/workbooks`.
- * Fails with a `CommonError`. Minimum API version: 2.3.
+ * Fails with `UnsupportedApiVersion` (before 2.3) or a `CommonError`.
+ * Minimum API version: 2.3.
  *
  * @example
  * ```ts
  * const all = yield* Stream.runCollect(Workbooks.list({ sort: [RequestOptions.asc("name")] }))
  * ```
  */
-export const list = (options?: StreamOptions): Stream.Stream<WorkbookItem, CommonError, TableauSession> =>
-  Endpoint.stream(listSpec, workbooks, options)
+export const list = (
+  options?: StreamOptions
+): Stream.Stream<WorkbookItem, CommonError | UnsupportedApiVersion, TableauSession> =>
+  Operation.stream(operations.list, {}, options)
 
 /**
  * Changes a workbook: name, description, tabs, encryption, project or
  * owner. REST: `PUT /api/{v}/sites/{siteId}/workbooks/{workbookId}`. Fails
- * with `NotFound` (404006 workbook, 404005 project, 404002 owner),
- * `Conflict` (409006, the name is taken in the target project),
+ * with `NotFound` (404006, 404005, 404002: no such workbook, project or
+ * owner), `Conflict` (409006, the name is taken in the target project),
  * `Forbidden` or a `CommonError`. Minimum API version: 2.0.
  *
  * @example
@@ -144,10 +230,7 @@ export const update = (
   workbookId: WorkbookId,
   changes: WorkbookFields
 ): Effect.Effect<WorkbookItem, CommonError | NotFound | Conflict, TableauSession> =>
-  Endpoint.call({
-    operation: "Workbooks.update",
-    method: "PUT",
-    path: Endpoint.path`workbooks/${workbookId}`,
+  Operation.run(operations.update, { workbookId }, {
     body: Xml.el(
       "workbook",
       {
@@ -158,17 +241,11 @@ export const update = (
       },
       changes.projectId && Xml.el("project", { id: changes.projectId }),
       changes.ownerId && Xml.el("owner", { id: changes.ownerId })
-    ),
-    errors: ["NotFound", "Conflict"]
-  }, workbook)
+    )
+  })
 
 const delete_ = (workbookId: WorkbookId): Effect.Effect<void, CommonError | NotFound, TableauSession> =>
-  Endpoint.call({
-    operation: "Workbooks.delete",
-    method: "DELETE",
-    path: Endpoint.path`workbooks/${workbookId}`,
-    errors: ["NotFound"]
-  }, Endpoint.none)
+  Operation.run(operations.delete, { workbookId })
 
 export {
   /**
@@ -198,13 +275,9 @@ export const views = (
   workbookId: WorkbookId,
   options?: ListViewsOptions
 ): Stream.Stream<ViewItem, CommonError | NotFound, TableauSession> =>
-  Endpoint.stream({
-    operation: "Workbooks.views",
-    method: "GET",
-    path: Endpoint.path`workbooks/${workbookId}/views`,
-    query: { includeUsageStatistics: flag(options?.includeUsageStatistics) },
-    errors: ["NotFound"]
-  }, viewsDecoder)
+  Operation.stream(operations.views, { workbookId }, undefined, {
+    query: { includeUsageStatistics: flag(options?.includeUsageStatistics) }
+  })
 
 /**
  * The connections of a workbook (TSC's `populate_connections`). REST:
@@ -220,13 +293,13 @@ export const views = (
 export const connections = (
   workbookId: WorkbookId
 ): Stream.Stream<ConnectionItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  connectionsOf("Workbooks.connections", Content.workbook(workbookId))
+  Operation.stream(operations.connections, { workbookId })
 
 /**
  * Changes a connection of a workbook: server, port, credentials, query
  * tagging. REST:
  * `PUT /api/{v}/sites/{siteId}/workbooks/{workbookId}/connections/{connectionId}`.
- * Fails with `NotFound` (404006 workbook, 404020 connection),
+ * Fails with `NotFound` (404006, 404020: no such workbook or connection),
  * `UnsupportedApiVersion` or a `CommonError`. Minimum API version: 2.3.
  *
  * @example
@@ -242,7 +315,7 @@ export const updateConnection = (
   connectionId: ConnectionId,
   update: ConnectionUpdate
 ): Effect.Effect<ConnectionItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  updateConnectionOf("Workbooks.updateConnection", Content.workbook(workbookId), connectionId, update)
+  Operation.run(operations.updateConnection, { workbookId, connectionId }, { body: updateElement(update) })
 
 /**
  * The thumbnail of a workbook (its first view) as PNG bytes (TSC's
@@ -258,12 +331,7 @@ export const updateConnection = (
 export const previewImage = (
   workbookId: WorkbookId
 ): Effect.Effect<Uint8Array, CommonError | NotFound, TableauSession> =>
-  bytes({
-    operation: "Workbooks.previewImage",
-    method: "GET",
-    path: Endpoint.path`workbooks/${workbookId}/previewImage`,
-    errors: ["NotFound"]
-  })
+  bytes(Operation.specOf(operations.previewImage, { workbookId }))
 
 /**
  * Starts a refresh of the workbook's extracts and returns the job (wait
@@ -281,10 +349,10 @@ export const previewImage = (
 export const refresh = (
   workbookId: WorkbookId
 ): Effect.Effect<JobItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  refreshOf("Workbooks.refresh", Content.workbook(workbookId))
+  Operation.run(operations.refresh, { workbookId }, { body: emptyRequest() })
 
 /**
- * The revisions of a workbook. REST:
+ * The revisions of a workbook (TSC's `populate_revisions`). REST:
  * `GET /api/{v}/sites/{siteId}/workbooks/{workbookId}/revisions`. Fails
  * with `NotFound` (404006), `UnsupportedApiVersion` or a `CommonError`.
  * Minimum API version: 2.3.
@@ -298,16 +366,17 @@ export const revisions = (
   workbookId: WorkbookId,
   options?: StreamOptions
 ): Stream.Stream<RevisionItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  revisionsOf("Workbooks.revisions", Content.workbook(workbookId), options)
+  Operation.stream(operations.revisions, { workbookId }, options)
 
 /**
  * The workbook file (`.twbx`, or `.twb` without extract), streamed as it
  * arrives (TSC's `download`): pipe it to a file, an object store or a hash.
- * `includeExtract: false` leaves the extract out; `revision` downloads an
- * older revision; `onProgress` reports the bytes received and the file's
- * size (see `Progress`). REST:
- * `GET /api/{v}/sites/{siteId}/workbooks/{workbookId}/content?includeExtract=`
- * (`.../revisions/{n}/content`). Fails with `NotFound` (404006),
+ * `includeExtract: false` leaves the extract out (API 2.5); `revision`
+ * downloads an older revision (the same as {@link downloadRevision});
+ * `onProgress` reports the bytes received and the file's size (see
+ * `Progress`). REST:
+ * `GET /api/{v}/sites/{siteId}/workbooks/{workbookId}/content`
+ * (`?includeExtract=false`). Fails with `NotFound` (404006),
  * `UnsupportedApiVersion`, `InvalidRequest` or a `CommonError`. Minimum
  * API version: 2.0 (`includeExtract`: 2.5, `revision`: 2.3).
  *
@@ -323,7 +392,27 @@ export const download = (
   workbookId: WorkbookId,
   options?: DownloadOptions
 ): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  downloadOf("Workbooks.download", Content.workbook(workbookId), options)
+  downloadOf(operations, { workbookId }, options)
+
+/**
+ * The file of one revision of a workbook, streamed as it arrives (TSC's
+ * `download_revision`); the options are those of {@link download}. REST:
+ * `GET /api/{v}/sites/{siteId}/workbooks/{workbookId}/revisions/{revision}/content`
+ * (`?includeExtract=false`, API 2.5). Fails with `NotFound` (404006),
+ * `InvalidRequest` (a revision that is not a whole number from 1),
+ * `UnsupportedApiVersion` or a `CommonError`. Minimum API version: 2.3.
+ *
+ * @example
+ * ```ts
+ * const first = Workbooks.downloadRevision(workbookId, 1)
+ * ```
+ */
+export const downloadRevision = (
+  workbookId: WorkbookId,
+  revision: number,
+  options?: Omit<DownloadOptions, "revision">
+): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
+  downloadOf(operations, { workbookId }, { ...options, revision })
 
 // ---------------------------------------------------------------------------
 // Publishing
@@ -351,8 +440,7 @@ export interface PublishWorkbookOptions<E = never> extends Publish.PublishCommon
 }
 
 const workbookKind: Publish.PublishKind = {
-  operation: "Workbooks.publish",
-  collection: "workbooks",
+  operation: operations.publish,
   filePart: "tableau_workbook",
   typeParameter: "workbookType",
   extensions: ["twb", "twbx"],
@@ -377,7 +465,8 @@ export interface PublishWorkbook {
  * through a chunked file upload (a failed chunk is resent on the same
  * upload session). `onProgress` reports bytes and chunks sent. With
  * `asJob: true` it returns the publish job instead of the workbook. REST:
- * `POST /api/{v}/sites/{siteId}/workbooks?overwrite=&asJob=&skipConnectionCheck=&uploadSessionId=&workbookType=`
+ * `POST /api/{v}/sites/{siteId}/workbooks`
+ * (`?overwrite=&asJob=&skipConnectionCheck=&uploadSessionId=&workbookType=`)
  * (after `POST .../fileUploads` and `PUT .../fileUploads/{id}` per chunk).
  * Fails with `InvalidRequest` before sending (invalid mode, a file type
  * other than `.twb`/`.twbx`, `Append`), `Conflict` (409006, `CreateNew`

@@ -3,6 +3,7 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { Ids, RequestOptions, Views } from "../mod.ts"
+import * as FakeTableau from "../src/testing.ts"
 import { contentLayer, lastRequest, seeded } from "./support/content.ts"
 
 const layer = contentLayer({ content: { projects: 1, workbooksPerProject: 2, viewsPerWorkbook: 2 } })
@@ -45,6 +46,17 @@ describe("Views", () => {
       const sized = yield* Effect.flip(Stream.runCollect(Views.image(Ids.ViewId.make("v"), { vizWidth: 800 })))
       expect(sized._tag === "UnsupportedApiVersion" && sized.required).toBe("3.23")
     }).pipe(Effect.provide(contentLayer({ apiVersion: "2.6" }))))
+
+  it.effect("list and getPage are refused before 2.2 (Query Views for Site), nothing sent", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeTableau.FakeTableau
+      const before = fake.log.length
+      const listed = yield* Effect.flip(Stream.runCollect(Views.list({ includeUsageStatistics: true })))
+      expect(listed._tag === "UnsupportedApiVersion" && listed.required).toBe("2.2")
+      const paged = yield* Effect.flip(Views.getPage())
+      expect(paged._tag === "UnsupportedApiVersion" && paged.actual).toBe("2.1")
+      expect(fake.log.length).toBe(before)
+    }).pipe(Effect.provide(contentLayer({ apiVersion: "2.1" }))))
 
   it.effect("previewImage needs the view's workbook", () =>
     Effect.gen(function*() {

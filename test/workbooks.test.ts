@@ -4,6 +4,7 @@ import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import { Connections, Ids, Jobs, Projects, RequestOptions, Workbooks } from "../mod.ts"
+import * as FakeTableau from "../src/testing.ts"
 import { addUser, contentLayer, demoteAdmin, lastBody, lastRequest, seeded } from "./support/content.ts"
 
 const layer = contentLayer({ content: { projects: 2, workbooksPerProject: 2, viewsPerWorkbook: 3 } })
@@ -184,4 +185,30 @@ describe("Workbooks", () => {
       // projects still list the workbook's project
       expect(Chunk.size(yield* Stream.runCollect(Projects.list()))).toBe(2)
     }).pipe(Effect.provide(layer)))
+
+  it.effect("downloadRevision downloads one revision (TSC's download_revision); InvalidRequest below 1", () =>
+    Effect.gen(function*() {
+      const id = yield* firstWorkbook
+      const current = yield* collect(Workbooks.download(id))
+      const first = yield* collect(Workbooks.downloadRevision(id, 1, { includeExtract: false }))
+      expect(first.equals(current)).toBe(true)
+      const sent = yield* lastRequest("GET", `/workbooks/${id}/revisions/1/content`)
+      expect(sent.url.searchParams.get("includeExtract")).toBe("false")
+      expect((yield* Effect.flip(Stream.runCollect(Workbooks.downloadRevision(id, 7))))._tag).toBe("NotFound")
+      const invalid = yield* Effect.flip(Stream.runCollect(Workbooks.downloadRevision(id, 0)))
+      expect(invalid._tag === "InvalidRequest" && invalid.operation).toBe("Workbooks.downloadRevision")
+    }).pipe(Effect.provide(layer)))
+
+  it.effect("list, getPage and downloadRevision are refused before 2.3 (Query Workbooks for Site), nothing sent", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeTableau.FakeTableau
+      const before = fake.log.length
+      const listed = yield* Effect.flip(Stream.runCollect(Workbooks.list()))
+      expect(listed._tag === "UnsupportedApiVersion" && listed.required).toBe("2.3")
+      const paged = yield* Effect.flip(Workbooks.getPage())
+      expect(paged._tag === "UnsupportedApiVersion" && paged.operation).toBe("Workbooks.list")
+      const revision = yield* Effect.flip(Stream.runCollect(Workbooks.downloadRevision(Ids.WorkbookId.make("any"), 1)))
+      expect(revision._tag === "UnsupportedApiVersion" && revision.required).toBe("2.3")
+      expect(fake.log.length).toBe(before)
+    }).pipe(Effect.provide(contentLayer({ apiVersion: "2.2" }))))
 })

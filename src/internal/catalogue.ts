@@ -6,11 +6,15 @@
  *
  * @internal
  */
+import * as Datasources from "../Datasources.ts"
 import * as Groups from "../Groups.ts"
 import * as GroupSets from "../GroupSets.ts"
+import * as Jobs from "../Jobs.ts"
 import * as Permissions from "../Permissions.ts"
 import * as Projects from "../Projects.ts"
 import * as Tags from "../Tags.ts"
+import * as Views from "../Views.ts"
+import * as Workbooks from "../Workbooks.ts"
 import type { AnyOperation } from "./operation.ts"
 
 /** A module's operations, with the file that documents them. */
@@ -21,9 +25,13 @@ export interface Entry {
 }
 
 export const catalogue: ReadonlyArray<Entry> = [
+  { module: "Datasources", source: "src/Datasources.ts", operations: Datasources.operations },
   { module: "Groups", source: "src/Groups.ts", operations: Groups.operations },
   { module: "GroupSets", source: "src/GroupSets.ts", operations: GroupSets.operations },
+  { module: "Jobs", source: "src/Jobs.ts", operations: Jobs.operations },
   { module: "Permissions", source: "src/Permissions.ts", operations: Permissions.operations },
   { module: "Projects", source: "src/Projects.ts", operations: Projects.operations },
-  { module: "Tags", source: "src/Tags.ts", operations: Tags.operations }
+  { module: "Tags", source: "src/Tags.ts", operations: Tags.operations },
+  { module: "Views", source: "src/Views.ts", operations: Views.operations },
+  { module: "Workbooks", source: "src/Workbooks.ts", operations: Workbooks.operations }
 ]

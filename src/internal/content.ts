@@ -1,6 +1,8 @@
 /**
- * Helpers shared by the content modules: paths of content references and
- * binary answers (images, PDFs, CSV, downloads) as Streams or bytes.
+ * Helpers shared by the content modules: paths of content references,
+ * binary answers (images, PDFs, CSV, downloads) as Streams or bytes, and
+ * the operations workbooks and data sources share (connections, refresh,
+ * revisions, downloads), declared once per kind by `publishableOperations`.
  *
  * @internal
  */
@@ -15,15 +17,15 @@ import type { ContentRef } from "../Content.ts"
 import { RevisionItem } from "../Content.ts"
 import type { CommonError, DeclaredErrorTag, NotFound, UnsupportedApiVersion } from "../Errors.ts"
 import { InvalidRequest, ResponseTooLarge } from "../Errors.ts"
-import type { ConnectionId } from "../Ids.ts"
 import type { OnProgress, Progress } from "../Progress.ts"
-import { JobItem, jobDecoder } from "../Jobs.ts"
-import type { StreamOptions } from "../RequestOptions.ts"
+import { jobDecoder } from "../Jobs.ts"
 import { TableauSession } from "../TableauSession.ts"
 import * as Endpoint from "./endpoint.ts"
+import * as Operation from "./operation.ts"
 import { track } from "./progress.ts"
 import { ArrayOf } from "./schema.ts"
-import { xmlBody } from "./transport.ts"
+import type * as Transport from "./transport.ts"
+import { compareVersions, xmlBody } from "./transport.ts"
 import * as Xml from "./xml.ts"
 
 const collections = {
@@ -162,11 +164,8 @@ export const updateElement = (update: ConnectionUpdate): Xml.XmlElement =>
   })
 
 // ---------------------------------------------------------------------------
-// Endpoints workbooks and data sources share
+// Operations workbooks and data sources share
 // ---------------------------------------------------------------------------
-
-/** A workbook or data source. */
-export type Publishable = Extract<ContentRef, { readonly _tag: "Workbook" | "Datasource" }>
 
 /** `<connection>` always parses as a list (it repeats inside `<connections>`): one answer is its first item. */
 const SingleConnection = Schema.transformOrFail(ArrayOf(ConnectionItem), Schema.typeSchema(ConnectionItem), {
@@ -180,62 +179,77 @@ const connections = Endpoint.items("connections", "connection", ConnectionItem)
 const job = jobDecoder
 const revisions = Endpoint.items("revisions", "revision", RevisionItem)
 
-/** The connections of a workbook or data source (one page: Tableau does not page them). */
-export const connectionsOf = (
-  operation: string,
-  ref: Publishable
-): Stream.Stream<ConnectionItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  Endpoint.stream({
-    operation,
-    method: "GET",
-    path: refPath(ref, Endpoint.path`connections`),
-    errors: ["NotFound", "UnsupportedApiVersion"],
-    minApiVersion: "2.3"
-  }, connections)
+/**
+ * A spec that needs at least `version` because of an option it carries
+ * (`includeExtract=false` needs 2.5, `vizWidth` 3.23): the operation's own
+ * gate, raised. The engine gates whole operations only; this is the
+ * module-side stand-in for a per-parameter version.
+ */
+export const gatedAt = <Tags extends DeclaredErrorTag>(
+  spec: Endpoint.Spec<Tags>,
+  version: string | undefined
+): Endpoint.Spec<Tags | "UnsupportedApiVersion"> =>
+  version === undefined || (spec.minApiVersion !== undefined && compareVersions(spec.minApiVersion, version) >= 0)
+    ? spec
+    : { ...spec, minApiVersion: version }
 
-/** Updates one connection of a workbook or data source. */
-export const updateConnectionOf = (
-  operation: string,
-  ref: Publishable,
-  connectionId: ConnectionId,
-  update: ConnectionUpdate
-): Effect.Effect<ConnectionItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  Endpoint.call({
-    operation,
-    method: "PUT",
-    path: refPath(ref, Endpoint.path`connections/${connectionId}`),
-    body: updateElement(update),
-    errors: ["NotFound", "UnsupportedApiVersion"],
-    minApiVersion: "2.3"
-  }, connection)
+/** What tells one kind of publishable content from the other. */
+export interface PublishableKind<M extends string, C extends string, I extends string> {
+  /** The public module, such as `"Workbooks"`: the operations are named after its functions. */
+  readonly module: M
+  /** The collection below the site, such as `"workbooks"`. */
+  readonly collection: C
+  /** The name of the item's path parameter, such as `"workbookId"`. */
+  readonly idParam: I
+  /** The code of Tableau's "no such item" error for this kind (404006 workbook, 404012 data source). */
+  readonly notFound: string
+}
 
-/** Starts an extract refresh of a workbook or data source. */
-export const refreshOf = (
-  operation: string,
-  ref: Publishable
-): Effect.Effect<JobItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  Endpoint.call({
-    operation,
-    method: "POST",
-    path: refPath(ref, Endpoint.path`refresh`),
-    body: xmlBody(Xml.render()),
-    errors: ["NotFound", "UnsupportedApiVersion"],
-    minApiVersion: "2.8"
-  }, job)
+/**
+ * The operations workbooks and data sources share (connections, refresh,
+ * revisions, downloads), declared once for both kinds: each module spreads
+ * them into its `operations` and documents the function of the same name.
+ */
+export const publishableOperations = <const M extends string, const C extends string, const I extends string>(
+  kind: PublishableKind<M, C, I>
+) => {
+  const item = `${kind.collection}/{${kind.idParam}}` as const
+  /** One shared operation: `{collection}/{id}/{suffix}`, failing with this kind's NotFound (and `more` codes). */
+  const shared = <const S extends string, A, const V extends string>(
+    fn: string,
+    method: Transport.Method,
+    suffix: S,
+    minApiVersion: V,
+    decoder: Endpoint.Decoder<A>,
+    more: ReadonlyArray<string> = []
+  ) =>
+    Operation.make({
+      name: `${kind.module}.${fn}`,
+      method,
+      scope: "site",
+      path: `${item}/${suffix}` as `${C}/{${I}}/${S}`,
+      minApiVersion,
+      errors: { NotFound: [kind.notFound, ...more] },
+      decoder
+    })
+  return {
+    // Tableau does not page connections; the stream reads the one page.
+    connections: shared("connections", "GET", "connections", "2.3", connections),
+    updateConnection: shared("updateConnection", "PUT", "connections/{connectionId}", "2.3", connection, ["404020"]),
+    refresh: shared("refresh", "POST", "refresh", "2.8", job),
+    revisions: shared("revisions", "GET", "revisions", "2.3", revisions),
+    download: shared("download", "GET", "content", "2.0", Endpoint.none),
+    downloadRevision: shared("downloadRevision", "GET", "revisions/{revision}/content", "2.3", Endpoint.none)
+  }
+}
 
-/** The revisions of a workbook or data source, oldest first. */
-export const revisionsOf = (
-  operation: string,
-  ref: Publishable,
-  options?: StreamOptions
-): Stream.Stream<RevisionItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  Endpoint.stream({
-    operation,
-    method: "GET",
-    path: refPath(ref, Endpoint.path`revisions`),
-    errors: ["NotFound", "UnsupportedApiVersion"],
-    minApiVersion: "2.3"
-  }, revisions, options)
+/** The shared operations of one kind. */
+export type PublishableOperations<M extends string, C extends string, I extends string> = ReturnType<
+  typeof publishableOperations<M, C, I>
+>
+
+/** The body `refresh` sends: an empty `<tsRequest/>`. */
+export const emptyRequest = (): Transport.Body => xmlBody(Xml.render())
 
 /** Options of a workbook or data source download. */
 export interface DownloadOptions {
@@ -247,23 +261,37 @@ export interface DownloadOptions {
   readonly onProgress?: OnProgress | undefined
 }
 
-/** The file of a workbook or data source (or one of its revisions), streamed. */
-export const downloadOf = (
-  operation: string,
-  ref: Publishable,
+/**
+ * The file of a workbook or data source (or one of its revisions),
+ * streamed: runs `download`, or `downloadRevision` when a revision is
+ * asked for, gated at 2.5 when the extract is left out.
+ */
+export const downloadOf = <M extends string, C extends string, I extends string>(
+  operations: PublishableOperations<M, C, I>,
+  // The item's ID under its parameter name; the generic path's own
+  // parameter type cannot be spelled here, hence the casts below.
+  params: { readonly [K in I]: string },
   options: DownloadOptions = {}
 ): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> => {
-  if (options.revision !== undefined && !(Number.isInteger(options.revision) && options.revision >= 1)) {
-    return Stream.fail(new InvalidRequest({ operation, reason: `revision must be a whole number from 1, got ${options.revision}` }))
+  const { download, downloadRevision } = operations
+  const request = { query: { includeExtract: flag(options.includeExtract) } }
+  const extractGate = options.includeExtract === false ? "2.5" : undefined
+  if (options.revision === undefined) {
+    const spec = Operation.specOf(download, params as unknown as Operation.Params<typeof download.path>, request)
+    return byteStream(gatedAt(spec, extractGate), options.onProgress)
   }
-  return byteStream({
-    operation,
-    method: "GET",
-    path: options.revision === undefined
-      ? refPath(ref, Endpoint.path`content`)
-      : refPath(ref, Endpoint.path`revisions/${String(options.revision)}/content`),
-    query: { includeExtract: flag(options.includeExtract) },
-    errors: ["NotFound", "UnsupportedApiVersion"],
-    minApiVersion: options.includeExtract === false ? "2.5" : options.revision !== undefined ? "2.3" : undefined
-  }, options.onProgress)
+  if (!(Number.isInteger(options.revision) && options.revision >= 1)) {
+    return Stream.fail(
+      new InvalidRequest({
+        operation: downloadRevision.name,
+        reason: `revision must be a whole number from 1, got ${options.revision}`
+      })
+    )
+  }
+  const spec = Operation.specOf(
+    downloadRevision,
+    { ...params, revision: String(options.revision) } as unknown as Operation.Params<typeof downloadRevision.path>,
+    request
+  )
+  return byteStream(gatedAt(spec, extractGate), options.onProgress)
 }

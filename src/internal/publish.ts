@@ -16,6 +16,7 @@ import type { OnProgress } from "../Progress.ts"
 import type { TableauSession } from "../TableauSession.ts"
 import { connectionsElement, credentialsElement } from "./content.ts"
 import * as Endpoint from "./endpoint.ts"
+import * as Operation from "./operation.ts"
 import * as Upload from "./upload.ts"
 import * as Transport from "./transport.ts"
 import type * as Xml from "./xml.ts"
@@ -46,10 +47,12 @@ export interface PublishCommon<E> {
 /** What a publish can fail with: Tableau's failures, the upload's, and the content stream's. */
 export type PublishError<E> = CommonError | Conflict | NotFound | Upload.SourceError | UploadCorrupted | E
 
+/** The commit of a publish, `POST /{collection}`: declared in its module's `operations`. */
+export type PublishOperation = Operation.Operation<"workbooks" | "datasources", unknown, "Conflict" | "NotFound", "2.0">
+
 /** One kind of publishable content. */
 export interface PublishKind {
-  readonly operation: string
-  readonly collection: "workbooks" | "datasources"
+  readonly operation: PublishOperation
   /** The file part: `tableau_workbook` or `tableau_datasource`. */
   readonly filePart: string
   /** The query parameter naming the file type: `workbookType` or `datasourceType`. */
@@ -71,7 +74,7 @@ export const check = (kind: PublishKind, options: PublishCommon<unknown>): Inval
   const reason = !MODES.includes(options.mode)
     ? `Invalid mode defined: ${String(options.mode)} (use CreateNew, Overwrite or Append)`
     : !kind.extensions.includes(extensionOf(options.fileName))
-    ? `Only ${kind.extensions.map((e) => `.${e}`).join(", ")} files can be published as ${kind.collection}, not '${options.fileName}'`
+    ? `Only ${kind.extensions.map((e) => `.${e}`).join(", ")} files can be published as ${kind.operation.path}, not '${options.fileName}'`
     : options.mode === "Append" && !kind.allowAppend
     ? "Workbooks cannot be appended"
     : options.connectionCredentials !== undefined && options.connections !== undefined
@@ -79,7 +82,7 @@ export const check = (kind: PublishKind, options: PublishCommon<unknown>): Inval
     : options.chunkBytes !== undefined && !(options.chunkBytes >= 1 && options.chunkBytes <= Upload.MAX_REQUEST_BYTES)
     ? `chunkBytes must be from 1 byte to 64 MB, got ${options.chunkBytes}`
     : undefined
-  return reason === undefined ? undefined : new InvalidRequest({ operation: kind.operation, reason })
+  return reason === undefined ? undefined : new InvalidRequest({ operation: kind.operation.name, reason })
 }
 
 /** The credentials or connections children of a payload. */
@@ -102,23 +105,23 @@ export const publish = <A, E>(
   const invalid = check(kind, options)
   if (invalid !== undefined) return Effect.fail(invalid)
   const commit = (body: Endpoint.Spec["body"], uploadSessionId: UploadSessionId | undefined) =>
-    Endpoint.call({
-      operation: kind.operation,
-      method: "POST",
-      path: kind.collection === "workbooks" ? Endpoint.path`workbooks` : Endpoint.path`datasources`,
-      query: {
-        uploadSessionId,
-        [kind.typeParameter]: extensionOf(options.fileName),
-        overwrite: options.mode === "Overwrite" ? "true" : undefined,
-        append: options.mode === "Append" ? "true" : undefined,
-        asJob: options.asJob ? "true" : undefined,
-        ...extraQuery
-      },
-      body,
-      errors: ["Conflict", "NotFound"]
-    }, decoder)
+    // The declared route, gate and errors; the decoder is the caller's (the item, or the job with asJob).
+    Endpoint.call(
+      Operation.specOf(kind.operation, {}, {
+        query: {
+          uploadSessionId,
+          [kind.typeParameter]: extensionOf(options.fileName),
+          overwrite: options.mode === "Overwrite" ? "true" : undefined,
+          append: options.mode === "Append" ? "true" : undefined,
+          asJob: options.asJob ? "true" : undefined,
+          ...extraQuery
+        },
+        body
+      }),
+      decoder
+    )
   // Before any byte of the content is read: the payload must be sound XML.
-  return Effect.zipRight(Transport.refuseInvalidXml(kind.operation, payload), Upload.publish({
+  return Effect.zipRight(Transport.refuseInvalidXml(kind.operation.name, payload), Upload.publish({
     content: options.content,
     size: options.size,
     payload,
