@@ -7,6 +7,7 @@
  * @internal
  */
 import * as Projects from "../Projects.ts"
+import * as ServerInfo from "../ServerInfo.ts"
 import * as Sites from "../Sites.ts"
 import type { AnyOperation } from "./operation.ts"
 
@@ -19,5 +20,6 @@ export interface Entry {
 
 export const catalogue: ReadonlyArray<Entry> = [
   { module: "Projects", source: "src/Projects.ts", operations: Projects.operations },
+  { module: "ServerInfo", source: "src/ServerInfo.ts", operations: ServerInfo.operations },
   { module: "Sites", source: "src/Sites.ts", operations: Sites.operations }
 ]
