@@ -9,6 +9,7 @@
 import * as Projects from "../Projects.ts"
 import * as ServerInfo from "../ServerInfo.ts"
 import * as Sites from "../Sites.ts"
+import * as Users from "../Users.ts"
 import type { AnyOperation } from "./operation.ts"
 
 /** A module's operations, with the file that documents them. */
@@ -21,5 +22,6 @@ export interface Entry {
 export const catalogue: ReadonlyArray<Entry> = [
   { module: "Projects", source: "src/Projects.ts", operations: Projects.operations },
   { module: "ServerInfo", source: "src/ServerInfo.ts", operations: ServerInfo.operations },
-  { module: "Sites", source: "src/Sites.ts", operations: Sites.operations }
+  { module: "Sites", source: "src/Sites.ts", operations: Sites.operations },
+  { module: "Users", source: "src/Users.ts", operations: Users.operations }
 ]
