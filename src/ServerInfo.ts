@@ -30,7 +30,9 @@ const serverInfo: Endpoint.Decoder<SignIn.ServerInfoItem> = {
  * @since 0.1.0
  * @category operations
  */
-export const operations = {
+export const operations: {
+  readonly get: Operation.Operation<"serverinfo", SignIn.ServerInfoItem, "NotFound", "2.4">
+} = {
   get: Operation.make({
     name: "ServerInfo.get",
     method: "GET",

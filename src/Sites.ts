@@ -142,7 +142,15 @@ const sites = Endpoint.items("sites", "site", SiteItem)
  * @since 0.1.0
  * @category operations
  */
-export const operations = {
+export const operations: {
+  readonly create: Operation.Operation<"sites", SiteItem, "Conflict", "2.0">
+  readonly get: Operation.Operation<"sites/{siteId}", SiteItem, "NotFound", "2.0">
+  readonly getByName: Operation.Operation<"sites/{name}", SiteItem, "NotFound", "2.0">
+  readonly getByContentUrl: Operation.Operation<"sites/{contentUrl}", SiteItem, "NotFound", "2.0">
+  readonly list: Operation.Operation<"sites", Page<SiteItem>, never, "2.0">
+  readonly update: Operation.Operation<"sites/{siteId}", SiteItem, "NotFound" | "Conflict", "2.0">
+  readonly delete: Operation.Operation<"sites/{siteId}", void, "NotFound", "2.0">
+} = {
   create: Operation.make({
     name: "Sites.create",
     method: "POST",

@@ -50,13 +50,23 @@ const user = Endpoint.one("user", UserItem)
 const users = Endpoint.items("users", "user", UserItem)
 
 /** Update User answers without the user's ID; it is taken from the request. */
-const UpdatedUser = Schema.Struct({ id: Schema.optional(UserId), ...userFields })
+const UpdatedUser: Schema.Struct<typeof userFields & { readonly id: Schema.optional<typeof UserId> }> = Schema.Struct({
+  id: Schema.optional(UserId),
+  ...userFields
+})
+/** A user as Update User answers it: every attribute, the ID optional. */
+type UpdatedUser = typeof UpdatedUser.Type
 const updated = Endpoint.one("user", UpdatedUser)
 
 const userWorkbooks = Endpoint.items("workbooks", "workbook", WorkbookItem)
 const groupList = Endpoint.items("groups", "group", GroupItem)
 
-const FavoriteWire = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+const FavoriteWire: Schema.Record$<typeof Schema.String, typeof Schema.Unknown> = Schema.Record({
+  key: Schema.String,
+  value: Schema.Unknown
+})
+/** A `<favorite>` element as parsed: its attributes and child elements. */
+type FavoriteWire = typeof FavoriteWire.Type
 const favoritesDecoder = Endpoint.items("favorites", "favorite", FavoriteWire)
 
 const job = jobDecoder
@@ -74,7 +84,18 @@ const optionalJob: Endpoint.Decoder<JobItem | undefined> = {
  * @since 0.1.0
  * @category operations
  */
-export const operations = {
+export const operations: {
+  readonly add: Operation.Operation<"users", UserItem, "Conflict", "2.0">
+  readonly get: Operation.Operation<"users/{userId}", UserItem, "NotFound", "2.0">
+  readonly list: Operation.Operation<"users", Page<UserItem>, never, "2.0">
+  readonly update: Operation.Operation<"users/{userId}", UpdatedUser, "NotFound" | "Conflict", "2.0">
+  readonly remove: Operation.Operation<"users/{userId}", void, "NotFound" | "Conflict", "2.0">
+  readonly workbooks: Operation.Operation<"users/{userId}/workbooks", Page<WorkbookItem>, "NotFound", "2.0">
+  readonly groups: Operation.Operation<"users/{userId}/groups", Page<GroupItem>, "NotFound", "3.7">
+  readonly favorites: Operation.Operation<"favorites/{userId}", Page<FavoriteWire>, "NotFound", "2.5">
+  readonly importCsv: Operation.Operation<"users/import", JobItem, never, "3.15">
+  readonly removeCsv: Operation.Operation<"users/delete", JobItem | undefined, never, "3.15">
+} = {
   add: Operation.make({
     name: "Users.add",
     method: "POST",
