@@ -14,6 +14,7 @@ import type { CommonError, Conflict, NotFound } from "./Errors.ts"
 import { InvalidRequest } from "./Errors.ts"
 import { SiteId } from "./Ids.ts"
 import * as Endpoint from "./internal/endpoint.ts"
+import * as Operation from "./internal/operation.ts"
 import {
   type ClassOf,
   OpenLiteral,
@@ -133,6 +134,93 @@ const site = Endpoint.one("site", SiteItem)
 const sites = Endpoint.items("sites", "site", SiteItem)
 
 /**
+ * The REST operations this module runs, as data: each one's route, minimum
+ * API version and documented errors, declared once and read by the
+ * functions below, their docs and the contract tests. For tooling; call the
+ * functions.
+ *
+ * @since 0.1.0
+ * @category operations
+ */
+export const operations: {
+  readonly create: Operation.Operation<"sites", SiteItem, "Conflict", "2.0">
+  readonly get: Operation.Operation<"sites/{siteId}", SiteItem, "NotFound", "2.0">
+  readonly getByName: Operation.Operation<"sites/{name}", SiteItem, "NotFound", "2.0">
+  readonly getByContentUrl: Operation.Operation<"sites/{contentUrl}", SiteItem, "NotFound", "2.0">
+  readonly list: Operation.Operation<"sites", Page<SiteItem>, never, "2.0">
+  readonly update: Operation.Operation<"sites/{siteId}", SiteItem, "NotFound" | "Conflict", "2.0">
+  readonly delete: Operation.Operation<"sites/{siteId}", void, "NotFound", "2.0">
+} = {
+  create: Operation.make({
+    name: "Sites.create",
+    method: "POST",
+    scope: "server",
+    path: "sites",
+    minApiVersion: "2.0",
+    errors: { Conflict: ["409001"] },
+    decoder: site
+  }),
+  get: Operation.make({
+    name: "Sites.get",
+    method: "GET",
+    scope: "server",
+    path: "sites/{siteId}",
+    minApiVersion: "2.0",
+    errors: { NotFound: ["404000"] },
+    decoder: site
+  }),
+  // Query Site with `key=name` / `key=contentUrl`: the same route, the site's
+  // name or content URL in place of its ID (validated as one path segment,
+  // as before: no `/`, `?`, `#`, nor an empty value).
+  getByName: Operation.make({
+    name: "Sites.getByName",
+    method: "GET",
+    scope: "server",
+    path: "sites/{name}",
+    minApiVersion: "2.0",
+    errors: { NotFound: ["404000"] },
+    decoder: site
+  }),
+  getByContentUrl: Operation.make({
+    name: "Sites.getByContentUrl",
+    method: "GET",
+    scope: "server",
+    path: "sites/{contentUrl}",
+    minApiVersion: "2.0",
+    errors: { NotFound: ["404000"] },
+    decoder: site
+  }),
+  list: Operation.make({
+    name: "Sites.list",
+    method: "GET",
+    scope: "server",
+    path: "sites",
+    minApiVersion: "2.0",
+    errors: {},
+    decoder: sites
+  }),
+  update: Operation.make({
+    name: "Sites.update",
+    method: "PUT",
+    scope: "server",
+    path: "sites/{siteId}",
+    minApiVersion: "2.0",
+    // 409001 as for Create Site; not confirmed against the Update Site reference here.
+    errors: { NotFound: ["404000"], Conflict: ["409001"] },
+    decoder: site
+  }),
+  delete: Operation.make({
+    name: "Sites.delete",
+    method: "DELETE",
+    scope: "server",
+    path: "sites/{siteId}",
+    minApiVersion: "2.0",
+    errors: { NotFound: ["404000"] },
+    decoder: Endpoint.none
+  })
+}
+
+/**
  * Creates a site. REST: `POST /api/{v}/sites`. Fails with `Conflict`
  * (409001, the name or content URL is taken), `InvalidRequest` (adminMode
  * ContentOnly with a user quota), `Forbidden` (not a server administrator;
@@ -146,14 +234,7 @@ const sites = Endpoint.items("sites", "site", SiteItem)
 export const create = (fields: NewSite): Effect.Effect<SiteItem, CommonError | Conflict, TableauSession> =>
   Effect.zipRight(
     checkQuota("Sites.create", fields),
-    Endpoint.call({
-      operation: "Sites.create",
-      method: "POST",
-      scope: "server",
-      path: Endpoint.path`sites`,
-      body: siteElement(fields),
-      errors: ["Conflict"]
-    }, site)
+    Operation.run(operations.create, {}, { body: siteElement(fields) })
   )
 
 /**
@@ -170,18 +251,12 @@ export const get = (
   siteId: SiteId,
   options?: { readonly includeUsage?: boolean }
 ): Effect.Effect<SiteItem, CommonError | NotFound, TableauSession> =>
-  Endpoint.call({
-    operation: "Sites.get",
-    method: "GET",
-    scope: "server",
-    path: Endpoint.path`sites/${siteId}`,
-    query: { includeUsage: options?.includeUsage ? "true" : undefined },
-    errors: ["NotFound"]
-  }, site)
+  Operation.run(operations.get, { siteId }, { query: { includeUsage: options?.includeUsage ? "true" : undefined } })
 
 /**
- * Reads the site with this name. REST: `GET /api/{v}/sites/{name}?key=name`.
- * Fails with `NotFound` or a `CommonError`. Minimum API version: 2.0.
+ * Reads the site with this name. REST: `GET /api/{v}/sites/{name}` with
+ * `key=name`. Fails with `NotFound` (404000) or a `CommonError`. Minimum
+ * API version: 2.0.
  *
  * @example
  * ```ts
@@ -189,13 +264,13 @@ export const get = (
  * ```
  */
 export const getByName = (name: string): Effect.Effect<SiteItem, CommonError | NotFound, TableauSession> =>
-  getByKey("Sites.getByName", "name", name)
+  Operation.run(operations.getByName, { name }, { query: { key: "name" } })
 
 /**
  * Reads the site with this content URL. REST:
- * `GET /api/{v}/sites/{contentUrl}?key=contentUrl`. Fails with `NotFound`,
- * `InvalidRequest` (empty content URL: read the default site by ID) or a
- * `CommonError`. Minimum API version: 2.0.
+ * `GET /api/{v}/sites/{contentUrl}` with `key=contentUrl`. Fails with
+ * `NotFound` (404000), `InvalidRequest` (empty content URL: read the
+ * default site by ID) or a `CommonError`. Minimum API version: 2.0.
  *
  * @example
  * ```ts
@@ -204,26 +279,8 @@ export const getByName = (name: string): Effect.Effect<SiteItem, CommonError | N
  */
 export const getByContentUrl = (
   contentUrl: string
-): Effect.Effect<SiteItem, CommonError | NotFound, TableauSession> => getByKey("Sites.getByContentUrl", "contentUrl", contentUrl)
-
-/** `GET /api/{v}/sites/{value}?key=name|contentUrl`. */
-const getByKey = (operation: string, key: "name" | "contentUrl", value: string) =>
-  Endpoint.call({
-    operation,
-    method: "GET",
-    scope: "server",
-    path: Endpoint.path`sites/${value}`,
-    query: { key },
-    errors: ["NotFound"]
-  }, site)
-
-const listSpec: Endpoint.Spec = {
-  operation: "Sites.list",
-  method: "GET",
-  scope: "server",
-  path: Endpoint.path`sites`,
-  errors: []
-}
+): Effect.Effect<SiteItem, CommonError | NotFound, TableauSession> =>
+  Operation.run(operations.getByContentUrl, { contentUrl }, { query: { key: "contentUrl" } })
 
 /**
  * Reads one page of the sites on the server (TSC's `sites.get`). REST:
@@ -236,7 +293,7 @@ const listSpec: Endpoint.Spec = {
  * ```
  */
 export const getPage = (options?: PageOptions): Effect.Effect<Page<SiteItem>, CommonError, TableauSession> =>
-  Endpoint.page(listSpec, sites, options)
+  Operation.page(operations.list, {}, options)
 
 /**
  * Every site on the server, as a Stream over all pages (TSC's
@@ -249,13 +306,14 @@ export const getPage = (options?: PageOptions): Effect.Effect<Page<SiteItem>, Co
  * ```
  */
 export const list = (options?: StreamOptions): Stream.Stream<SiteItem, CommonError, TableauSession> =>
-  Endpoint.stream(listSpec, sites, options)
+  Operation.stream(operations.list, {}, options)
 
 /**
  * Changes the settings of a site; settings left out stay as they are.
- * REST: `PUT /api/{v}/sites/{siteId}`. Fails with `NotFound`, `Conflict`
- * (the new name or content URL is taken), `InvalidRequest` (adminMode
- * ContentOnly with a user quota) or a `CommonError`. Minimum API version: 2.0.
+ * REST: `PUT /api/{v}/sites/{siteId}`. Fails with `NotFound` (404000),
+ * `Conflict` (409001, the new name or content URL is taken),
+ * `InvalidRequest` (adminMode ContentOnly with a user quota) or a
+ * `CommonError`. Minimum API version: 2.0.
  *
  * @example
  * ```ts
@@ -268,29 +326,16 @@ export const update = (
 ): Effect.Effect<SiteItem, CommonError | NotFound | Conflict, TableauSession> =>
   Effect.zipRight(
     checkQuota("Sites.update", changes),
-    Endpoint.call({
-      operation: "Sites.update",
-      method: "PUT",
-      scope: "server",
-      path: Endpoint.path`sites/${siteId}`,
-      body: siteElement(changes),
-      errors: ["NotFound", "Conflict"]
-    }, site)
+    Operation.run(operations.update, { siteId }, { body: siteElement(changes) })
   )
 
 const delete_ = (siteId: SiteId): Effect.Effect<void, CommonError | NotFound, TableauSession> =>
-  Endpoint.call({
-    operation: "Sites.delete",
-    method: "DELETE",
-    scope: "server",
-    path: Endpoint.path`sites/${siteId}`,
-    errors: ["NotFound"]
-  }, Endpoint.none)
+  Operation.run(operations.delete, { siteId })
 
 export {
   /**
    * Deletes a site and everything in it. REST: `DELETE /api/{v}/sites/{siteId}`.
-   * Fails with `NotFound` or a `CommonError`. Minimum API version: 2.0.
+   * Fails with `NotFound` (404000) or a `CommonError`. Minimum API version: 2.0.
    *
    * @example
    * ```ts

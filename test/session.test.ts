@@ -306,6 +306,15 @@ describe("server info and versions", () => {
       expect(error._tag).toBe("NotFound")
     }).pipe(Effect.provide(sessionWith())))
 
+  it.effect("server info needs API 2.4: a session pinned at 2.3 is refused before sending", () =>
+    Effect.gen(function*() {
+      const fake = yield* FakeTableau.FakeTableau
+      const sent = fake.log.length
+      const error = yield* Effect.flip(ServerInfo.get)
+      expect(error).toMatchObject({ _tag: "UnsupportedApiVersion", required: "2.4", actual: "2.3" })
+      expect(fake.log.length).toBe(sent)
+    }).pipe(Effect.provide(sessionWith({ apiVersion: "2.3" }))))
+
   it.effect("refuses a call that needs a newer API version, before sending", () =>
     Effect.gen(function*() {
       const fake = yield* FakeTableau.FakeTableau

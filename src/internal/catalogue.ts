@@ -12,7 +12,10 @@ import * as GroupSets from "../GroupSets.ts"
 import * as Jobs from "../Jobs.ts"
 import * as Permissions from "../Permissions.ts"
 import * as Projects from "../Projects.ts"
+import * as ServerInfo from "../ServerInfo.ts"
+import * as Sites from "../Sites.ts"
 import * as Tags from "../Tags.ts"
+import * as Users from "../Users.ts"
 import * as Views from "../Views.ts"
 import * as Workbooks from "../Workbooks.ts"
 import type { AnyOperation } from "./operation.ts"
@@ -31,7 +34,10 @@ export const catalogue: ReadonlyArray<Entry> = [
   { module: "Jobs", source: "src/Jobs.ts", operations: Jobs.operations },
   { module: "Permissions", source: "src/Permissions.ts", operations: Permissions.operations },
   { module: "Projects", source: "src/Projects.ts", operations: Projects.operations },
+  { module: "ServerInfo", source: "src/ServerInfo.ts", operations: ServerInfo.operations },
+  { module: "Sites", source: "src/Sites.ts", operations: Sites.operations },
   { module: "Tags", source: "src/Tags.ts", operations: Tags.operations },
+  { module: "Users", source: "src/Users.ts", operations: Users.operations },
   { module: "Views", source: "src/Views.ts", operations: Views.operations },
   { module: "Workbooks", source: "src/Workbooks.ts", operations: Workbooks.operations }
 ]
