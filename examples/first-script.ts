@@ -3,7 +3,7 @@
  * user, change something (create a group), and handle a typed error (the
  * group exists already: Conflict). `NodeRuntime.runMain` runs it, so Ctrl-C
  * interrupts the program and the session signs out before the process
- * exits (test/runtime/interrupt.test.ts checks that).
+ * exits (test/runtime/examples.test.ts checks that).
  *
  *   npm run fake-server -- --port 8900 --users 50 &
  *   TABLEAU_SERVER=http://127.0.0.1:8900 TABLEAU_USERNAME=admin TABLEAU_PASSWORD=admin \

@@ -1,11 +1,16 @@
 /**
- * The npm package as a user gets it: `npm pack` (which builds dist/), then a
- * fresh project installs the tarball and, under plain Node (no tsx, no
- * loaders), imports both entries, runs a program against the fake, and
- * type-checks a file that uses them.
+ * The npm package as a user gets it: `npm pack` (which builds dist/), then
+ * fresh projects install the tarball next to Effect the way README says
+ * (`effect@3 @effect/platform@0.97`), at the lowest versions the peer
+ * ranges allow, and one Effect patch behind the one CI pins. Each must
+ * resolve exactly one copy of `effect` and `@effect/platform`, import both
+ * entries under plain Node (no tsx, no loaders), run a program against the
+ * fake, and type-check a file that uses them; README's first script
+ * type-checks as printed. Effect 4 is refused at install time by npm with a
+ * message that names the Effect 3 line.
  */
-import { execFileSync } from "node:child_process"
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
+import { execFileSync, spawnSync } from "node:child_process"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -13,31 +18,83 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
 const npm = process.platform === "win32" ? "npm.cmd" : "npm"
+const tsc = join(root, "node_modules", "typescript", "bin", "tsc")
 
 interface Packed {
   readonly filename: string
   readonly files: ReadonlyArray<{ readonly path: string }>
 }
 
+/** What each fresh project installs next to the tarball. */
+const consumers = {
+  // README's install command (plus @effect/platform-node for README's first script).
+  readme: ["effect@3", "@effect/platform@0.97", "@effect/platform-node@0.108"],
+  // The lowest versions package.json's peerDependencies allow.
+  floor: ["effect@3.22.0", "@effect/platform@0.97.0"],
+  // An app one Effect patch behind the version CI pins (3.22.4).
+  patch: ["effect@3.22.3", "@effect/platform@0.97"]
+} as const
+type Consumer = keyof typeof consumers
+
+/** README's first script as README prints it: examples/first-script.ts between its markers. */
+const firstScript = (): string => {
+  const source = readFileSync(join(root, "examples", "first-script.ts"), "utf8")
+  const body = source.slice(source.indexOf("// README:start\n") + 16, source.indexOf("// README:end"))
+  return body.replace(`from "../mod.ts"`, `from "effect-tableau"`)
+}
+
+const tsconfig = JSON.stringify({
+  compilerOptions: {
+    strict: true,
+    noEmit: true,
+    module: "nodenext",
+    moduleResolution: "nodenext",
+    target: "es2022",
+    lib: ["es2022", "dom"],
+    types: []
+  }
+})
+
+const typeCheck = (project: string, files: ReadonlyArray<string>): string => {
+  writeFileSync(join(project, "tsconfig.json"), tsconfig.replace(/}$/, `,"files":${JSON.stringify(files)}}`))
+  const result = spawnSync(process.execPath, [tsc, "-p", "."], { cwd: project, encoding: "utf8" })
+  return result.stdout + result.stderr
+}
+
 describe("npm package", () => {
   const dir = mkdtempSync(join(tmpdir(), "effect-tableau-pack-"))
-  const project = join(dir, "consumer")
+  const project = (name: Consumer) => join(dir, name)
   let packed: Packed
 
-  const node = (code: string): string =>
-    execFileSync(process.execPath, ["--input-type=module", "-e", code], { cwd: project, encoding: "utf8" })
+  const node = (name: Consumer, code: string): string =>
+    execFileSync(process.execPath, ["--input-type=module", "-e", code], { cwd: project(name), encoding: "utf8" })
+
+  const npmIn = (cwd: string, args: ReadonlyArray<string>) =>
+    spawnSync(npm, args, { cwd, encoding: "utf8", shell: process.platform === "win32" })
+
+  const fresh = (name: string): string => {
+    const path = join(dir, name)
+    mkdirSync(path, { recursive: true })
+    writeFileSync(join(path, "package.json"), JSON.stringify({ name: `consumer-${name}`, private: true, type: "module" }))
+    return path
+  }
 
   beforeAll(() => {
     const out = execFileSync(npm, ["pack", "--json", "--pack-destination", dir], { cwd: root, encoding: "utf8" })
     packed = (JSON.parse(out.slice(out.indexOf("[\n"))) as ReadonlyArray<Packed>)[0]!
-    mkdirSync(project, { recursive: true })
-    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }))
-    // Dependencies come from npm's cache when it has them (it does after `npm ci`), else from the registry.
-    execFileSync(npm, ["install", "--prefer-offline", "--no-audit", "--no-fund", join(dir, packed.filename)], {
-      cwd: project,
-      stdio: "ignore"
-    })
-  }, 180_000)
+    for (const [name, specs] of Object.entries(consumers)) {
+      // Dependencies come from npm's cache when it has them (it does after `npm ci`), else from the registry.
+      const installed = npmIn(fresh(name), [
+        "install",
+        "--prefer-offline",
+        "--no-audit",
+        "--no-fund",
+        join(dir, packed.filename),
+        ...specs
+      ])
+      if (installed.status !== 0) throw new Error(`npm install in ${name} failed:\n${installed.stderr}`)
+    }
+  }, 240_000)
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
@@ -48,36 +105,44 @@ describe("npm package", () => {
     expect(paths.filter((p) => p.startsWith("test/") || p.includes("fake/cli"))).toEqual([])
   })
 
-  it("imports both entries under plain Node and runs a program", () => {
-    const out = node(`
-      import * as Effect from "effect/Effect"
-      import * as Stream from "effect/Stream"
-      import { Sites, TableauSession, Errors } from "effect-tableau"
-      import * as FakeTableau from "effect-tableau/testing"
-      const program = Stream.runCollect(Sites.list({ pageSize: 2 })).pipe(Effect.provide(FakeTableau.sessionLayer({ sites: 4 })))
-      const sites = await Effect.runPromise(program)
-      console.log(JSON.stringify({ sites: sites.length, layer: typeof TableauSession.layer, notFound: typeof Errors.NotFound }))
-    `)
-    expect(JSON.parse(out)).toEqual({ sites: 5, layer: "function", notFound: "function" })
+  it("declares Effect as peer dependencies, not as its own dependencies", () => {
+    const manifest = JSON.parse(readFileSync(join(project("readme"), "node_modules", "effect-tableau", "package.json"), "utf8")) as {
+      dependencies?: Record<string, string>
+      peerDependencies?: Record<string, string>
+    }
+    expect(Object.keys(manifest.dependencies ?? {})).toEqual(["fast-xml-parser"])
+    expect(manifest.peerDependencies).toEqual({ "@effect/platform": "^0.97.0", effect: "^3.22.0" })
   })
 
-  it("does not export internal modules", () => {
-    const out = node(`
-      for (const path of ["effect-tableau/src/internal/xml.js", "effect-tableau/dist/src/internal/xml.js", "effect-tableau/internal/xml"]) {
-        await import(path).then(() => console.log("loaded " + path), (e) => console.log(e.code))
+  describe.each(Object.keys(consumers) as ReadonlyArray<Consumer>)("installed with %s versions", (name) => {
+    it("resolves exactly one copy of effect and of @effect/platform", () => {
+      for (const pkg of ["effect", "@effect/platform"]) {
+        const ls = npmIn(project(name), ["ls", pkg, "--all", "--parseable"])
+        expect(ls.status, ls.stderr).toBe(0)
+        expect(ls.stdout.trim().split("\n")).toEqual([join(project(name), "node_modules", pkg)])
       }
-    `)
-    expect(out.trim().split("\n")).toEqual([
-      "ERR_PACKAGE_PATH_NOT_EXPORTED",
-      "ERR_PACKAGE_PATH_NOT_EXPORTED",
-      "ERR_PACKAGE_PATH_NOT_EXPORTED"
-    ])
-  })
+    })
 
-  it("type-checks a consumer with the package's declarations", () => {
-    writeFileSync(
-      join(project, "main.ts"),
-      `import * as Effect from "effect/Effect"
+    it("imports both entries under plain Node and runs a program", () => {
+      const out = node(
+        name,
+        `
+        import * as Effect from "effect/Effect"
+        import * as Stream from "effect/Stream"
+        import { Sites, TableauSession, Errors } from "effect-tableau"
+        import * as FakeTableau from "effect-tableau/testing"
+        const program = Stream.runCollect(Sites.list({ pageSize: 2 })).pipe(Effect.provide(FakeTableau.sessionLayer({ sites: 4 })))
+        const sites = await Effect.runPromise(program)
+        console.log(JSON.stringify({ sites: sites.length, layer: typeof TableauSession.layer, notFound: typeof Errors.NotFound }))
+      `
+      )
+      expect(JSON.parse(out)).toEqual({ sites: 5, layer: "function", notFound: "function" })
+    })
+
+    it(`type-checks a consumer with the package's declarations${name === "readme" ? ", and README's first script" : ""}`, () => {
+      writeFileSync(
+        join(project(name), "main.ts"),
+        `import * as Effect from "effect/Effect"
 import { Errors, Sites, type TableauSession } from "effect-tableau"
 import * as FakeTableau from "effect-tableau/testing"
 
@@ -88,30 +153,45 @@ export const name: Effect.Effect<string, unknown> = site.pipe(
   Effect.provide(FakeTableau.sessionLayer())
 )
 `
-    )
-    writeFileSync(
-      join(project, "tsconfig.json"),
-      JSON.stringify({
-        compilerOptions: {
-          strict: true,
-          noEmit: true,
-          module: "nodenext",
-          moduleResolution: "nodenext",
-          target: "es2022",
-          lib: ["es2022", "dom"],
-          types: []
-        },
-        files: ["main.ts"]
-      })
-    )
-    const tsc = join(root, "node_modules", "typescript", "bin", "tsc")
-    const result = (() => {
-      try {
-        return execFileSync(process.execPath, [tsc, "-p", "."], { cwd: project, encoding: "utf8" })
-      } catch (error) {
-        return String((error as { stdout?: string }).stdout ?? error)
+      )
+      if (name === "readme") writeFileSync(join(project(name), "first.ts"), firstScript())
+      expect(typeCheck(project(name), name === "readme" ? ["main.ts", "first.ts"] : ["main.ts"])).toBe("")
+    }, 60_000)
+  })
+
+  it("does not export internal modules", () => {
+    const out = node(
+      "readme",
+      `
+      for (const path of ["effect-tableau/src/internal/xml.js", "effect-tableau/dist/src/internal/xml.js", "effect-tableau/internal/xml"]) {
+        await import(path).then(() => console.log("loaded " + path), (e) => console.log(e.code))
       }
-    })()
-    expect(result).toBe("")
+    `
+    )
+    expect(out.trim().split("\n")).toEqual([
+      "ERR_PACKAGE_PATH_NOT_EXPORTED",
+      "ERR_PACKAGE_PATH_NOT_EXPORTED",
+      "ERR_PACKAGE_PATH_NOT_EXPORTED"
+    ])
+  })
+
+  it("README prints examples/first-script.ts (type-checked above) as its first script", () => {
+    expect(readFileSync(join(root, "README.md"), "utf8")).toContain("```ts\n" + firstScript() + "```\n")
+  })
+
+  it("refuses Effect 4 at install time, naming the Effect 3 line", () => {
+    const installed = npmIn(fresh("effect4"), [
+      "install",
+      "--dry-run",
+      "--prefer-offline",
+      "--no-audit",
+      "--no-fund",
+      join(dir, packed.filename),
+      "effect@4"
+    ])
+    expect(installed.status).not.toBe(0)
+    expect(installed.stderr).toContain("ERESOLVE")
+    expect(installed.stderr).toMatch(/Found: effect@4\./)
+    expect(installed.stderr).toMatch(/peer effect@"\^3\.22\.\d+"/)
   }, 60_000)
 })

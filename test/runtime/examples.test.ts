@@ -1,4 +1,10 @@
 /**
+ * The examples as a user runs them, in child processes.
+ *
+ * `npm run demo` (examples/quickstart.ts) says that it talks to the embedded
+ * fake server, and how to point it at a real one; with TABLEAU_SERVER set it
+ * talks to that server instead.
+ *
  * Ctrl-C signs out: a child process runs README's first script
  * (examples/first-script.ts, `NodeRuntime.runMain`) against the fake server
  * over real HTTP, with a long and slow user list; the test sends SIGINT once
@@ -6,13 +12,49 @@
  * the session that was listing.
  */
 import { describe, expect, it } from "@effect/vitest"
-import { spawn } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import * as Effect from "effect/Effect"
 import * as FakeTableau from "../../src/testing.ts"
 
 const root = fileURLToPath(new URL("../..", import.meta.url))
 const script = fileURLToPath(new URL("../../examples/first-script.ts", import.meta.url))
+const quickstart = fileURLToPath(new URL("../../examples/quickstart.ts", import.meta.url))
+
+/** The environment without any TABLEAU_* variable of the machine running the tests. */
+const cleanEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
+  ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("TABLEAU_"))),
+  ...extra
+})
+
+describe("npm run demo", () => {
+  it("says it runs against the embedded fake server, and how to use a real one", () => {
+    const run = spawnSync(process.execPath, ["--import", "tsx", quickstart], { cwd: root, env: cleanEnv({}), encoding: "utf8" })
+    expect(run.status, run.stderr).toBe(0)
+    const [first, second] = run.stdout.split("\n")
+    expect(first).toContain("embedded fake Tableau server")
+    expect(second).toContain("TABLEAU_SERVER=")
+    expect(run.stdout).toContain("31 sites")
+  }, 30_000)
+
+  it.live("talks to the server TABLEAU_SERVER names", () =>
+    Effect.gen(function*() {
+      const { fake, url } = yield* FakeTableau.serve({ sites: 2 })
+      const env = cleanEnv({ TABLEAU_SERVER: url, TABLEAU_USERNAME: "admin", TABLEAU_PASSWORD: "admin" })
+      const run = yield* Effect.promise(() =>
+        new Promise<{ code: number | null; stdout: string }>((resolve) => {
+          let stdout = ""
+          const child = spawn(process.execPath, ["--import", "tsx", quickstart], { cwd: root, env, stdio: ["ignore", "pipe", "inherit"] })
+          child.stdout.on("data", (d: Buffer) => (stdout += d.toString()))
+          child.on("exit", (code) => resolve({ code, stdout }))
+        })
+      )
+      expect(run.code).toBe(0)
+      expect(run.stdout.split("\n")[0]).toBe(`Running against ${url} (TABLEAU_SERVER), read only.`)
+      expect(run.stdout).toContain("3 sites")
+      expect(fake.log.some((e) => e.path.endsWith("/auth/signin"))).toBe(true)
+    }).pipe(Effect.scoped), 30_000)
+})
 
 describe("Ctrl-C", () => {
   it.live("during a long list, the first script signs out before it exits", () =>
@@ -21,7 +63,7 @@ describe("Ctrl-C", () => {
       const { fake, url } = yield* FakeTableau.serve({ users: 5000, faults: { latencyMs: 300 } })
       const child = spawn(process.execPath, ["--import", "tsx", script], {
         cwd: root,
-        env: { ...process.env, TABLEAU_SERVER: url, TABLEAU_USERNAME: "admin", TABLEAU_PASSWORD: "admin" },
+        env: cleanEnv({ TABLEAU_SERVER: url, TABLEAU_USERNAME: "admin", TABLEAU_PASSWORD: "admin" }),
         stdio: ["ignore", "pipe", "pipe"]
       })
       let stdout = ""
