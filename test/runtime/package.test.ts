@@ -9,7 +9,7 @@
  * type-checks as printed. Effect 4 is refused at install time by npm with a
  * message that names the Effect 3 line.
  */
-import { execFile, execFileSync, spawnSync } from "node:child_process"
+import { spawn } from "node:child_process"
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -55,24 +55,64 @@ const tsconfig = JSON.stringify({
   }
 })
 
-/** Type-checks `files`; with `skipLibCheck`, only their use of the declarations, not the declarations themselves. */
-const typeCheck = (project: string, files: ReadonlyArray<string>, skipLibCheck = false): string => {
-  const config = tsconfig.replace(`"strict":true`, `"strict":true,"skipLibCheck":${skipLibCheck}`)
-  writeFileSync(join(project, "tsconfig.json"), config.replace(/}$/, `,"files":${JSON.stringify(files)}}`))
-  const result = spawnSync(process.execPath, [tsc, "-p", "."], { cwd: project, encoding: "utf8" })
+interface Ran {
+  readonly status: number | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/**
+ * Runs a command without blocking: a synchronous child (npm pack, tsc) stalls
+ * the vitest worker for a minute on a loaded machine, and vitest then fails the
+ * run with "Timeout calling onTaskUpdate".
+ */
+const run = (command: string, args: ReadonlyArray<string>, cwd: string): Promise<Ran> =>
+  new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, shell: process.platform === "win32" })
+    let stdout = ""
+    let stderr = ""
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()))
+    child.on("error", (error) => resolve({ status: null, stdout, stderr: String(error) }))
+    child.on("close", (status) => resolve({ status, stdout, stderr }))
+  })
+
+/**
+ * Type-checks one file with its own tsconfig (several checks run at once in one project); with `skipLibCheck`, only
+ * the file's use of the declarations, not the declarations themselves.
+ */
+const typeCheck = async (project: string, file: string, skipLibCheck: boolean): Promise<string> => {
+  const config = `tsconfig.${file}.json`
+  const options = tsconfig.replace(`"strict":true`, `"strict":true,"skipLibCheck":${skipLibCheck}`)
+  writeFileSync(join(project, config), options.replace(/}$/, `,"files":${JSON.stringify([file])}}`))
+  const result = await run(process.execPath, [tsc, "-p", config], project)
   return result.stdout + result.stderr
 }
+
+const consumerMain = `import * as Effect from "effect/Effect"
+import { Errors, Sites, type TableauSession } from "effect-tableau"
+import * as FakeTableau from "effect-tableau/testing"
+
+const site: Effect.Effect<Sites.SiteItem, Errors.CommonError | Errors.NotFound, TableauSession.TableauSession> =
+  Sites.getByName("Default")
+export const name: Effect.Effect<string, unknown> = site.pipe(
+  Effect.map((s) => s.name),
+  Effect.provide(FakeTableau.sessionLayer())
+)
+`
 
 describe("npm package", () => {
   const dir = mkdtempSync(join(tmpdir(), "effect-tableau-pack-"))
   const project = (name: Consumer) => join(dir, name)
   let packed: Packed
+  /** The type checks, started together once the installs are done (tsc is slow; the tests await their result). */
+  const checks = new Map<string, Promise<string>>()
 
-  const node = (name: Consumer, code: string): string =>
-    execFileSync(process.execPath, ["--input-type=module", "-e", code], { cwd: project(name), encoding: "utf8" })
-
-  const npmIn = (cwd: string, args: ReadonlyArray<string>) =>
-    spawnSync(npm, args, { cwd, encoding: "utf8", shell: process.platform === "win32" })
+  const node = async (name: Consumer, code: string): Promise<string> => {
+    const result = await run(process.execPath, ["--input-type=module", "-e", code], project(name))
+    if (result.status !== 0) throw new Error(result.stderr)
+    return result.stdout
+  }
 
   const fresh = (name: string): string => {
     const path = join(dir, name)
@@ -82,17 +122,23 @@ describe("npm package", () => {
   }
 
   beforeAll(async () => {
-    const out = execFileSync(npm, ["pack", "--json", "--pack-destination", dir], { cwd: root, encoding: "utf8" })
+    const { stdout: out } = await run(npm, ["pack", "--json", "--pack-destination", dir], root)
     packed = (JSON.parse(out.slice(out.indexOf("[\n"))) as ReadonlyArray<Packed>)[0]!
     // The three installs at once; dependencies come from npm's cache when it has them (it does after `npm ci`),
     // else from the registry.
-    await Promise.all(Object.entries(consumers).map(([name, specs]) =>
-      new Promise<void>((resolve, reject) => {
-        const args = ["install", "--prefer-offline", "--no-audit", "--no-fund", join(dir, packed.filename), ...specs]
-        execFile(npm, args, { cwd: fresh(name), shell: process.platform === "win32" }, (error, _stdout, stderr) =>
-          error ? reject(new Error(`npm install in ${name} failed:\n${stderr}`)) : resolve())
-      })
-    ))
+    await Promise.all(Object.entries(consumers).map(async ([name, specs]) => {
+      const args = ["install", "--prefer-offline", "--no-audit", "--no-fund", join(dir, packed.filename), ...specs]
+      const installed = await run(npm, args, fresh(name))
+      if (installed.status !== 0) throw new Error(`npm install in ${name} failed:\n${installed.stderr}`)
+    }))
+    for (const name of Object.keys(consumers)) {
+      writeFileSync(join(project(name as Consumer), "main.ts"), consumerMain)
+      // README's install gets the full check (declarations included); the other two check how main.ts uses them.
+      checks.set(name, typeCheck(project(name as Consumer), "main.ts", name !== "readme"))
+    }
+    writeFileSync(join(project("readme"), "first.ts"), firstScript())
+    // skipLibCheck: @effect/platform-node's own declarations (cluster, rpc, sql) are not ours to check.
+    checks.set("first", typeCheck(project("readme"), "first.ts", true))
   }, 240_000)
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -114,16 +160,16 @@ describe("npm package", () => {
   })
 
   describe.each(Object.keys(consumers) as ReadonlyArray<Consumer>)("installed with %s versions", (name) => {
-    it("resolves exactly one copy of effect and of @effect/platform", () => {
+    it("resolves exactly one copy of effect and of @effect/platform", async () => {
       for (const pkg of ["effect", "@effect/platform"]) {
-        const ls = npmIn(project(name), ["ls", pkg, "--all", "--parseable"])
+        const ls = await run(npm, ["ls", pkg, "--all", "--parseable"], project(name))
         expect(ls.status, ls.stderr).toBe(0)
         expect(ls.stdout.trim().split("\n")).toEqual([join(project(name), "node_modules", pkg)])
       }
     })
 
-    it("imports both entries under plain Node and runs a program", () => {
-      const out = node(
+    it("imports both entries under plain Node and runs a program", async () => {
+      const out = await node(
         name,
         `
         import * as Effect from "effect/Effect"
@@ -138,28 +184,13 @@ describe("npm package", () => {
       expect(JSON.parse(out)).toEqual({ sites: 5, layer: "function", notFound: "function" })
     })
 
-    it("type-checks a consumer with the package's declarations", () => {
-      writeFileSync(
-        join(project(name), "main.ts"),
-        `import * as Effect from "effect/Effect"
-import { Errors, Sites, type TableauSession } from "effect-tableau"
-import * as FakeTableau from "effect-tableau/testing"
-
-const site: Effect.Effect<Sites.SiteItem, Errors.CommonError | Errors.NotFound, TableauSession.TableauSession> =
-  Sites.getByName("Default")
-export const name: Effect.Effect<string, unknown> = site.pipe(
-  Effect.map((s) => s.name),
-  Effect.provide(FakeTableau.sessionLayer())
-)
-`
-      )
-      // README's install gets the full check (declarations included); the other two check how main.ts uses them.
-      expect(typeCheck(project(name), ["main.ts"], name !== "readme")).toBe("")
-    }, 60_000)
+    it("type-checks a consumer with the package's declarations", async () => {
+      expect(await checks.get(name)).toBe("")
+    }, 120_000)
   })
 
-  it("does not export internal modules", () => {
-    const out = node(
+  it("does not export internal modules", async () => {
+    const out = await node(
       "readme",
       `
       for (const path of ["effect-tableau/src/internal/xml.js", "effect-tableau/dist/src/internal/xml.js", "effect-tableau/internal/xml"]) {
@@ -174,24 +205,14 @@ export const name: Effect.Effect<string, unknown> = site.pipe(
     ])
   })
 
-  it("README's first script is examples/first-script.ts and type-checks as printed", () => {
-    const script = firstScript()
-    expect(readFileSync(join(root, "README.md"), "utf8")).toContain("```ts\n" + script + "```\n")
-    writeFileSync(join(project("readme"), "first.ts"), script)
-    // skipLibCheck: @effect/platform-node's own declarations (cluster, rpc, sql) are not ours to check.
-    expect(typeCheck(project("readme"), ["first.ts"], true)).toBe("")
-  }, 60_000)
+  it("README's first script is examples/first-script.ts and type-checks as printed", async () => {
+    expect(readFileSync(join(root, "README.md"), "utf8")).toContain("```ts\n" + firstScript() + "```\n")
+    expect(await checks.get("first")).toBe("")
+  }, 120_000)
 
-  it("refuses Effect 4 at install time, naming the Effect 3 line", () => {
-    const installed = npmIn(fresh("effect4"), [
-      "install",
-      "--dry-run",
-      "--prefer-offline",
-      "--no-audit",
-      "--no-fund",
-      join(dir, packed.filename),
-      "effect@4"
-    ])
+  it("refuses Effect 4 at install time, naming the Effect 3 line", async () => {
+    const args = ["install", "--dry-run", "--prefer-offline", "--no-audit", "--no-fund", join(dir, packed.filename), "effect@4"]
+    const installed = await run(npm, args, fresh("effect4"))
     expect(installed.status).not.toBe(0)
     expect(installed.stderr).toContain("ERESOLVE")
     expect(installed.stderr).toMatch(/Found: effect@4\./)
