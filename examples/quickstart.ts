@@ -23,6 +23,16 @@ const Tableau = real
   : FakeTableau.sessionLayer({ sites: 30 })
 
 const program = Effect.gen(function*() {
+  yield* Console.log(
+    real
+      ? `Running against ${process.env["TABLEAU_SERVER"]} (TABLEAU_SERVER), read only.`
+      : [
+        "Running against the embedded fake Tableau server (in memory, no network): the versions and sites below are the fake's.",
+        "To use a real server: TABLEAU_SERVER=https://tableau.example.com TABLEAU_SITE=... TABLEAU_PAT_NAME=... TABLEAU_PAT_SECRET=... npm run demo",
+        "(or TABLEAU_USERNAME + TABLEAU_PASSWORD instead of the token)",
+        ""
+      ].join("\n")
+  )
   const info = yield* ServerInfo.get
   const session = yield* TableauSession.TableauSession
   yield* Console.log(`Tableau ${info.productVersion} (REST API ${info.restApiVersion}), using API ${session.apiVersion}`)

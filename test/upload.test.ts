@@ -67,6 +67,9 @@ describe("the fake's multipart parser", () => {
       ),
       { maxLength: 12 }
     ).map((pieces) => Uint8Array.from(pieces.flatMap((p) => [...p])))
+      // ...but never the whole delimiter, which no part can hold (a sender picks a boundary that is not in its data);
+      // the "\r\n" in front is the end of the part's headers, which the data could complete into a delimiter.
+      .filter((data) => Buffer.from([13, 10, ...data]).indexOf(`\r\n--${boundary}`) === -1)
     fc.assert(
       fc.property(near, near, (payload, file) => {
         const body = Upload.multipart([
