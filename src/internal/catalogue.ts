@@ -7,6 +7,7 @@
  * @internal
  */
 import * as Projects from "../Projects.ts"
+import * as Schedules from "../Schedules.ts"
 import type { AnyOperation } from "./operation.ts"
 
 /** A module's operations, with the file that documents them. */
@@ -17,5 +18,6 @@ export interface Entry {
 }
 
 export const catalogue: ReadonlyArray<Entry> = [
-  { module: "Projects", source: "src/Projects.ts", operations: Projects.operations }
+  { module: "Projects", source: "src/Projects.ts", operations: Projects.operations },
+  { module: "Schedules", source: "src/Schedules.ts", operations: Schedules.operations }
 ]
