@@ -7,10 +7,11 @@
  *
  * @since 0.1.0
  */
-import type * as Effect from "effect/Effect"
+import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
-import type { CommonError, Conflict, NotFound, UnsupportedApiVersion } from "./Errors.ts"
+import type { CommonError, NotFound, UnsupportedApiVersion } from "./Errors.ts"
+import { BadRequest, Conflict } from "./Errors.ts"
 import { ScheduleId } from "./Ids.ts"
 import * as Endpoint from "./internal/endpoint.ts"
 import * as Operation from "./internal/operation.ts"
@@ -117,7 +118,7 @@ const ScheduleItemFields = {
   nextRunAt: OptionalDateOrEmpty,
   endScheduleAt: OptionalDateOrEmpty,
   executionOrder: Schema.optional(ExecutionOrder) as Schema.optional<typeof ExecutionOrder>,
-  /** Sent by create, update and get; Query Schedules leaves it out. */
+  /** Sent by create, update and get; Query Schedules' documented answer leaves it out. */
   frequencyDetails: Schema.optional(FrequencyDetails) as Schema.optional<typeof FrequencyDetails>
 }
 
@@ -196,6 +197,9 @@ const intervalsOf = (recurrence: Recurrence): ReadonlyArray<Record<string, strin
       return (recurrence.weekDays ?? []).map((weekDay) => ({ weekDay }))
     case "Monthly":
       return recurrence.monthDays.map((monthDay) => ({ monthDay }))
+    default:
+      // A frequency outside the type (from untyped input): sent as it is, for Tableau to refuse.
+      return []
   }
 }
 
@@ -225,6 +229,19 @@ const scheduleElement = (fields: ScheduleFields & { readonly type?: ScheduleType
 // ---------------------------------------------------------------------------
 
 const schedule = Endpoint.one("schedule", ScheduleItem)
+
+/**
+ * Tableau answers frequency details it refuses with HTTP 400 and code
+ * 409004; the engine classifies by the code's family (409: `Conflict`), so
+ * this puts such an answer back to `BadRequest`, which is what it is. A
+ * real name conflict (409021) comes with HTTP 409 and stays `Conflict`.
+ */
+const refusedDetails = <A, E, R>(effect: Effect.Effect<A, E | Conflict, R>): Effect.Effect<A, E | Conflict | BadRequest, R> =>
+  Effect.catchIf(
+    effect,
+    (error): error is Conflict => error instanceof Conflict && error.status === 400,
+    ({ code, detail, operation, status, summary }) => Effect.fail(new BadRequest({ operation, status, code, summary, detail }))
+  )
 
 /**
  * The REST operations this module runs, as data: each one's route, minimum
@@ -331,9 +348,9 @@ export const get = (
 export const create = (
   fields: NewSchedule
 ): Effect.Effect<ScheduleItem, CommonError | Conflict | UnsupportedApiVersion, TableauSession> =>
-  Operation.run(operations.create, {}, {
-    body: scheduleElement({ priority: 50, executionOrder: "Parallel", ...fields })
-  })
+  refusedDetails(Operation.run(operations.create, {}, {
+    body: scheduleElement({ ...fields, priority: fields.priority ?? 50, executionOrder: fields.executionOrder ?? "Parallel" })
+  }))
 
 /**
  * Changes a schedule: name, state (`Suspended` stops it), priority,
@@ -355,7 +372,7 @@ export const update = (
   scheduleId: ScheduleId,
   changes: ScheduleFields
 ): Effect.Effect<ScheduleItem, CommonError | NotFound | Conflict | UnsupportedApiVersion, TableauSession> =>
-  Operation.run(operations.update, { scheduleId }, { body: scheduleElement(changes) })
+  refusedDetails(Operation.run(operations.update, { scheduleId }, { body: scheduleElement(changes) }))
 
 const delete_ = (
   scheduleId: ScheduleId
