@@ -236,7 +236,9 @@ const schedule = Endpoint.one("schedule", ScheduleItem)
  * this puts such an answer back to `BadRequest`, which is what it is. A
  * real name conflict (409021) comes with HTTP 409 and stays `Conflict`.
  */
-const refusedDetails = <A, E, R>(effect: Effect.Effect<A, E | Conflict, R>): Effect.Effect<A, E | Conflict | BadRequest, R> =>
+const refusedDetails = <A, E, R>(
+  effect: Effect.Effect<A, E | Conflict, R>
+): Effect.Effect<A, E | Conflict | BadRequest, R> =>
   Effect.catchIf(
     effect,
     (error): error is Conflict => error instanceof Conflict && error.status === 400,
@@ -255,19 +257,26 @@ const refusedDetails = <A, E, R>(effect: Effect.Effect<A, E | Conflict, R>): Eff
 export const operations = {
   // The reference gives Query Schedules 2.2 (TSC gates it at 2.3); the writes 2.3; Get Server Schedule 3.8.
   list: Operation.make({
-    name: "Schedules.list",
-    method: "GET",
-    scope: "server",
-    path: "schedules",
-    minApiVersion: "2.2",
-    errors: {},
-    decoder: Endpoint.items("schedules", "schedule", ScheduleItem)
+    name: "Schedules.list", method: "GET", scope: "server", path: "schedules",
+    minApiVersion: "2.2", errors: {}, decoder: Endpoint.items("schedules", "schedule", ScheduleItem)
   }),
   // The reference lists no error codes for Get Server Schedule: 404023 is Update's and Delete's.
-  get: Operation.make({ name: "Schedules.get", method: "GET", scope: "server", path: "schedules/{scheduleId}", minApiVersion: "3.8", errors: { NotFound: ["404023"] }, decoder: schedule }),
-  create: Operation.make({ name: "Schedules.create", method: "POST", scope: "server", path: "schedules", minApiVersion: "2.3", errors: { Conflict: ["409021"] }, decoder: schedule }),
-  update: Operation.make({ name: "Schedules.update", method: "PUT", scope: "server", path: "schedules/{scheduleId}", minApiVersion: "2.3", errors: { NotFound: ["404023"], Conflict: ["409021"] }, decoder: schedule }),
-  delete: Operation.make({ name: "Schedules.delete", method: "DELETE", scope: "server", path: "schedules/{scheduleId}", minApiVersion: "2.3", errors: { NotFound: ["404023"] }, decoder: Endpoint.none })
+  get: Operation.make({
+    name: "Schedules.get", method: "GET", scope: "server", path: "schedules/{scheduleId}",
+    minApiVersion: "3.8", errors: { NotFound: ["404023"] }, decoder: schedule
+  }),
+  create: Operation.make({
+    name: "Schedules.create", method: "POST", scope: "server", path: "schedules",
+    minApiVersion: "2.3", errors: { Conflict: ["409021"] }, decoder: schedule
+  }),
+  update: Operation.make({
+    name: "Schedules.update", method: "PUT", scope: "server", path: "schedules/{scheduleId}",
+    minApiVersion: "2.3", errors: { NotFound: ["404023"], Conflict: ["409021"] }, decoder: schedule
+  }),
+  delete: Operation.make({
+    name: "Schedules.delete", method: "DELETE", scope: "server", path: "schedules/{scheduleId}",
+    minApiVersion: "2.3", errors: { NotFound: ["404023"] }, decoder: Endpoint.none
+  })
 }
 
 /**

@@ -42,7 +42,7 @@ const seed = (state: FakeState): Table => {
   const schedules = makeTable()
   const now = new Date(state.now()).toISOString().replace(/\.\d{3}Z$/, "Z")
   const defaults: ReadonlyArray<readonly [string, string, string, string, ReadonlyArray<Interval>]> = [
-    ["Weekday early mornings", "Extract", "Weekly", "05:00:00", [..."Monday Tuesday Wednesday Thursday Friday".split(" ").map((weekDay) => ({ weekDay }))]],
+    ["Weekday early mornings", "Extract", "Weekly", "05:00:00", "Monday Tuesday Wednesday Thursday Friday".split(" ").map((weekDay) => ({ weekDay }))],
     ["Saturday night", "Extract", "Weekly", "23:00:00", [{ weekDay: "Saturday" }]],
     ["End of the month", "Extract", "Monthly", "23:00:00", [{ monthDay: "LastDay" }]],
     ["Monday morning", "Subscription", "Weekly", "06:00:00", [{ weekDay: "Monday" }]]
