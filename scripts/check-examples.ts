@@ -104,6 +104,7 @@ const ID_PLACEHOLDERS: Readonly<Record<string, string>> = {
   datasourceId: "DatasourceId",
   viewId: "ViewId",
   jobId: "JobId",
+  scheduleId: "ScheduleId",
   connectionId: "ConnectionId"
 }
 

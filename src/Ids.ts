@@ -77,6 +77,11 @@ export const JobId: Schema.brand<typeof Luid, "JobId"> = Luid.pipe(Schema.brand(
 /** @since 0.1.0 */
 export type JobId = typeof JobId.Type
 
+/** Identifier of a server schedule (Tableau Server only). Minimum API version: 2.2. */
+export const ScheduleId: Schema.brand<typeof Luid, "ScheduleId"> = Luid.pipe(Schema.brand("ScheduleId"))
+/** @since 0.1.0 */
+export type ScheduleId = typeof ScheduleId.Type
+
 /** Identifier of a chunked file upload session. Minimum API version: 2.0. */
 export const UploadSessionId: Schema.brand<Schema.filter<typeof Schema.String>, "UploadSessionId"> = Schema.String.pipe(
   Schema.minLength(1),

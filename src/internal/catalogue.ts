@@ -12,6 +12,7 @@ import * as GroupSets from "../GroupSets.ts"
 import * as Jobs from "../Jobs.ts"
 import * as Permissions from "../Permissions.ts"
 import * as Projects from "../Projects.ts"
+import * as Schedules from "../Schedules.ts"
 import * as ServerInfo from "../ServerInfo.ts"
 import * as Sites from "../Sites.ts"
 import * as Tags from "../Tags.ts"
@@ -34,6 +35,7 @@ export const catalogue: ReadonlyArray<Entry> = [
   { module: "Jobs", source: "src/Jobs.ts", operations: Jobs.operations },
   { module: "Permissions", source: "src/Permissions.ts", operations: Permissions.operations },
   { module: "Projects", source: "src/Projects.ts", operations: Projects.operations },
+  { module: "Schedules", source: "src/Schedules.ts", operations: Schedules.operations },
   { module: "ServerInfo", source: "src/ServerInfo.ts", operations: ServerInfo.operations },
   { module: "Sites", source: "src/Sites.ts", operations: Sites.operations },
   { module: "Tags", source: "src/Tags.ts", operations: Tags.operations },

@@ -12,6 +12,7 @@ import { routes as groupSets } from "./groupSets.ts"
 import { routes as jobs } from "./jobs.ts"
 import { routes as permissions } from "./permissions.ts"
 import { routes as projects } from "./projects.ts"
+import { routes as schedules } from "./schedules.ts"
 import { routes as sites } from "./sites.ts"
 import { routes as users } from "./users.ts"
 import { routes as tags } from "./tags.ts"
@@ -31,5 +32,6 @@ export const routes: ReadonlyArray<Route> = [
   ...views,
   ...datasources,
   ...permissions,
-  ...tags
+  ...tags,
+  ...schedules
 ]
