@@ -10,8 +10,7 @@
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
-import type { CommonError, NotFound, UnsupportedApiVersion } from "./Errors.ts"
-import { BadRequest, Conflict } from "./Errors.ts"
+import type { CommonError, Conflict, NotFound, UnsupportedApiVersion } from "./Errors.ts"
 import { ScheduleId } from "./Ids.ts"
 import * as Endpoint from "./internal/endpoint.ts"
 import * as Operation from "./internal/operation.ts"
@@ -231,21 +230,6 @@ const scheduleElement = (fields: ScheduleFields & { readonly type?: ScheduleType
 const schedule = Endpoint.one("schedule", ScheduleItem)
 
 /**
- * Tableau answers frequency details it refuses with HTTP 400 and code
- * 409004; the engine classifies by the code's family (409: `Conflict`), so
- * this puts such an answer back to `BadRequest`, which is what it is. A
- * real name conflict (409021) comes with HTTP 409 and stays `Conflict`.
- */
-const refusedDetails = <A, E, R>(
-  effect: Effect.Effect<A, E | Conflict, R>
-): Effect.Effect<A, E | Conflict | BadRequest, R> =>
-  Effect.catchIf(
-    effect,
-    (error): error is Conflict => error instanceof Conflict && error.status === 400,
-    ({ code, detail, operation, status, summary }) => Effect.fail(new BadRequest({ operation, status, code, summary, detail }))
-  )
-
-/**
  * The REST operations this module runs, as data: each one's route, minimum
  * API version and documented errors, declared once and read by the
  * functions below, their docs and the contract tests. For tooling; call the
@@ -357,9 +341,9 @@ export const get = (
 export const create = (
   fields: NewSchedule
 ): Effect.Effect<ScheduleItem, CommonError | Conflict | UnsupportedApiVersion, TableauSession> =>
-  refusedDetails(Operation.run(operations.create, {}, {
+  Operation.run(operations.create, {}, {
     body: scheduleElement({ ...fields, priority: fields.priority ?? 50, executionOrder: fields.executionOrder ?? "Parallel" })
-  }))
+  })
 
 /**
  * Changes a schedule: name, state (`Suspended` stops it), priority,
@@ -381,7 +365,7 @@ export const update = (
   scheduleId: ScheduleId,
   changes: ScheduleFields
 ): Effect.Effect<ScheduleItem, CommonError | NotFound | Conflict | UnsupportedApiVersion, TableauSession> =>
-  refusedDetails(Operation.run(operations.update, { scheduleId }, { body: scheduleElement(changes) }))
+  Operation.run(operations.update, { scheduleId }, { body: scheduleElement(changes) })
 
 const delete_ = (
   scheduleId: ScheduleId

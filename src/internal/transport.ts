@@ -328,7 +328,10 @@ export const classify = (
     summary: scrub(textOf(error?.summary) || statusSummary(status)),
     detail: scrub(textOf(error?.detail) || (error === undefined ? describeHtml(status, body) ?? "" : ""))
   }
-  const family = /^\d{3}/.test(code) ? Number(code.slice(0, 3)) : status
+  // The HTTP status decides the class; the code only where the status is not a client error Tableau
+  // documents (a 4xx whose code names another family, such as 409004 sent with HTTP 400, is what its status says).
+  const codeFamily = /^\d{3}/.test(code) ? Number(code.slice(0, 3)) : status
+  const family = status >= 400 && status < 500 ? status : codeFamily
   if (status === 429 || family === 429) return new RateLimited({ ...fields, retryAfter })
   if (status >= 500) return new ServerError(fields)
   if (signIn && (family === 401 || (family === 404 && code === "404000"))) return new SignInFailed(fields)
