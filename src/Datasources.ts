@@ -88,7 +88,7 @@ const shared = publishableOperations({
  * @since 0.1.0
  * @category operations
  */
-export const operations = {
+const ops = {
   get: Operation.make({
     name: "Datasources.get",
     method: "GET",
@@ -139,6 +139,9 @@ export const operations = {
   ...shared
 }
 
+/** The declared operations, typed precisely in `ops`; exported for tooling. */
+export const operations: Operation.Operations = ops
+
 /**
  * Reads one data source (TSC's `get_by_id`). REST:
  * `GET /api/{v}/sites/{siteId}/datasources/{datasourceId}`. Fails with
@@ -152,7 +155,7 @@ export const operations = {
 export const get = (
   datasourceId: DatasourceId
 ): Effect.Effect<DatasourceItem, CommonError | NotFound, TableauSession> =>
-  Operation.run(operations.get, { datasourceId })
+  Operation.run(ops.get, { datasourceId })
 
 /**
  * Reads one page of the data sources of the site (TSC's
@@ -167,7 +170,7 @@ export const get = (
  * ```
  */
 export const getPage = (options?: PageOptions): Effect.Effect<Page<DatasourceItem>, CommonError, TableauSession> =>
-  Operation.page(operations.list, {}, options)
+  Operation.page(ops.list, {}, options)
 
 /**
  * Every data source of the site, as a Stream over all pages. REST:
@@ -180,7 +183,7 @@ export const getPage = (options?: PageOptions): Effect.Effect<Page<DatasourceIte
  * ```
  */
 export const list = (options?: StreamOptions): Stream.Stream<DatasourceItem, CommonError, TableauSession> =>
-  Operation.stream(operations.list, {}, options)
+  Operation.stream(ops.list, {}, options)
 
 /**
  * Changes a data source: name, owner, project, certification, extract
@@ -199,7 +202,7 @@ export const update = (
   datasourceId: DatasourceId,
   changes: DatasourceFields
 ): Effect.Effect<DatasourceItem, CommonError | NotFound | Conflict, TableauSession> =>
-  Operation.run(operations.update, { datasourceId }, {
+  Operation.run(ops.update, { datasourceId }, {
     body: Xml.el(
       "datasource",
       {
@@ -214,7 +217,7 @@ export const update = (
   })
 
 const delete_ = (datasourceId: DatasourceId): Effect.Effect<void, CommonError | NotFound, TableauSession> =>
-  Operation.run(operations.delete, { datasourceId })
+  Operation.run(ops.delete, { datasourceId })
 
 export {
   /**
@@ -249,7 +252,7 @@ export {
 export const connections = (
   datasourceId: DatasourceId
 ): Stream.Stream<ConnectionItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  Operation.stream(operations.connections, { datasourceId })
+  Operation.stream(ops.connections, { datasourceId })
 
 /**
  * Changes a connection of a data source: server, port, credentials (user
@@ -271,7 +274,7 @@ export const updateConnection = (
   connectionId: ConnectionId,
   update: ConnectionUpdate
 ): Effect.Effect<ConnectionItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  Operation.run(operations.updateConnection, { datasourceId, connectionId }, { body: updateElement(update) })
+  Operation.run(ops.updateConnection, { datasourceId, connectionId }, { body: updateElement(update) })
 
 /**
  * Starts a refresh of the data source's extract and returns the job (wait
@@ -288,7 +291,7 @@ export const updateConnection = (
 export const refresh = (
   datasourceId: DatasourceId
 ): Effect.Effect<JobItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  Operation.run(operations.refresh, { datasourceId }, { body: emptyRequest() })
+  Operation.run(ops.refresh, { datasourceId }, { body: emptyRequest() })
 
 /**
  * The revisions of a data source (TSC's `populate_revisions`). REST:
@@ -305,7 +308,7 @@ export const revisions = (
   datasourceId: DatasourceId,
   options?: StreamOptions
 ): Stream.Stream<RevisionItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  Operation.stream(operations.revisions, { datasourceId }, options)
+  Operation.stream(ops.revisions, { datasourceId }, options)
 
 /**
  * The data source file (`.tdsx`, or `.tds` without extract), streamed as
@@ -327,7 +330,7 @@ export const download = (
   datasourceId: DatasourceId,
   options?: DownloadOptions
 ): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  downloadOf(operations, { datasourceId }, options)
+  downloadOf(ops, { datasourceId }, options)
 
 /**
  * The file of one revision of a data source, streamed as it arrives (TSC's
@@ -347,7 +350,7 @@ export const downloadRevision = (
   revision: number,
   options?: Omit<DownloadOptions, "revision">
 ): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  downloadOf(operations, { datasourceId }, { ...options, revision })
+  downloadOf(ops, { datasourceId }, { ...options, revision })
 
 // ---------------------------------------------------------------------------
 // Publishing
@@ -372,7 +375,7 @@ export interface PublishDatasourceOptions<E = never> extends Publish.PublishComm
 }
 
 const datasourceKind: Publish.PublishKind = {
-  operation: operations.publish,
+  operation: ops.publish,
   filePart: "tableau_datasource",
   typeParameter: "datasourceType",
   extensions: ["tds", "tdsx", "tde", "hyper"],

@@ -172,7 +172,7 @@ const queryJob = Operation.make({
  * @since 0.1.0
  * @category operations
  */
-export const operations = {
+const ops = {
   get: queryJob,
   cancel: Operation.make({
     name: "Jobs.cancel",
@@ -186,6 +186,9 @@ export const operations = {
   /** `wait` polls Query Job: the same route and gate as `get`, under its own name for its docs and spans. */
   wait: Operation.make({ ...queryJob, name: "Jobs.wait" })
 }
+
+/** The declared operations, typed precisely in `ops`; exported for tooling. */
+export const operations: Operation.Operations = ops
 
 /**
  * Reads a job. REST: `GET /api/{v}/sites/{siteId}/jobs/{jobId}`. Fails with
@@ -201,7 +204,7 @@ export const operations = {
 export const get = (
   jobId: JobId
 ): Effect.Effect<JobItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  Operation.run(operations.get, { jobId })
+  Operation.run(ops.get, { jobId })
 
 /**
  * Cancels a running job. REST: `PUT /api/{v}/sites/{siteId}/jobs/{jobId}`.
@@ -216,7 +219,7 @@ export const get = (
 export const cancel = (
   jobId: JobId
 ): Effect.Effect<void, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  Operation.run(operations.cancel, { jobId })
+  Operation.run(ops.cancel, { jobId })
 
 /**
  * How long {@link wait} waits by default: 3 hours. Tableau Server stops an
@@ -281,7 +284,7 @@ export const wait = (
   Effect.gen(function*() {
     let latest: JobItem | undefined
     const onProgress = options.onProgress
-    const poll = Effect.tap(Operation.run(operations.wait, { jobId }), (j) =>
+    const poll = Effect.tap(Operation.run(ops.wait, { jobId }), (j) =>
       Effect.suspend(() => {
         latest = j
         return onProgress === undefined ? Effect.void : onProgress({ unit: "percent", done: j.progress, total: 100, job: j })

@@ -238,7 +238,7 @@ const schedule = Endpoint.one("schedule", ScheduleItem)
  * @since 0.1.0
  * @category operations
  */
-export const operations = {
+const ops = {
   // The reference gives Query Schedules 2.2 (TSC gates it at 2.3); the writes 2.3; Get Server Schedule 3.8.
   list: Operation.make({
     name: "Schedules.list", method: "GET", scope: "server", path: "schedules",
@@ -263,6 +263,9 @@ export const operations = {
   })
 }
 
+/** The declared operations, typed precisely in `ops`; exported for tooling. */
+export const operations: Operation.Operations = ops
+
 /**
  * Reads one page of the server's schedules (TSC's `schedules.get`): every
  * type, without their frequency details. REST: `GET /api/{v}/schedules`.
@@ -280,7 +283,7 @@ export const operations = {
 export const getPage = (
   options?: PageOptions
 ): Effect.Effect<Page<ScheduleItem>, CommonError | UnsupportedApiVersion, TableauSession> =>
-  Operation.page(operations.list, {}, options)
+  Operation.page(ops.list, {}, options)
 
 /**
  * Every schedule of the server, as a Stream over all pages. REST:
@@ -297,7 +300,7 @@ export const getPage = (
 export const list = (
   options?: StreamOptions
 ): Stream.Stream<ScheduleItem, CommonError | UnsupportedApiVersion, TableauSession> =>
-  Operation.stream(operations.list, {}, options)
+  Operation.stream(ops.list, {}, options)
 
 /**
  * Reads one schedule with its frequency details. REST:
@@ -317,7 +320,7 @@ export const list = (
 export const get = (
   scheduleId: ScheduleId
 ): Effect.Effect<ScheduleItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  Operation.run(operations.get, { scheduleId })
+  Operation.run(ops.get, { scheduleId })
 
 /**
  * Creates a server schedule (server administrators only). REST:
@@ -341,7 +344,7 @@ export const get = (
 export const create = (
   fields: NewSchedule
 ): Effect.Effect<ScheduleItem, CommonError | Conflict | UnsupportedApiVersion, TableauSession> =>
-  Operation.run(operations.create, {}, {
+  Operation.run(ops.create, {}, {
     body: scheduleElement({ ...fields, priority: fields.priority ?? 50, executionOrder: fields.executionOrder ?? "Parallel" })
   })
 
@@ -365,12 +368,12 @@ export const update = (
   scheduleId: ScheduleId,
   changes: ScheduleFields
 ): Effect.Effect<ScheduleItem, CommonError | NotFound | Conflict | UnsupportedApiVersion, TableauSession> =>
-  Operation.run(operations.update, { scheduleId }, { body: scheduleElement(changes) })
+  Operation.run(ops.update, { scheduleId }, { body: scheduleElement(changes) })
 
 const delete_ = (
   scheduleId: ScheduleId
 ): Effect.Effect<void, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  Operation.run(operations.delete, { scheduleId })
+  Operation.run(ops.delete, { scheduleId })
 
 export {
   /**

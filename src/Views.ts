@@ -157,7 +157,7 @@ const viewExport = <const Name extends string, const Kind extends string, const 
  * @since 0.1.0
  * @category operations
  */
-export const operations = {
+const ops = {
   list: Operation.make({
     name: "Views.list",
     method: "GET",
@@ -193,6 +193,9 @@ export const operations = {
   csv: viewExport("csv", "data", "2.8")
 }
 
+/** The declared operations, typed precisely in `ops`; exported for tooling. */
+export const operations: Operation.Operations = ops
+
 /**
  * Reads one page of the views of the site (TSC's `views.get`), with usage
  * statistics if asked. REST: `GET /api/{v}/sites/{siteId}/views`. Fails
@@ -207,7 +210,7 @@ export const operations = {
 export const getPage = (
   options?: PageOptions & ListViewsOptions
 ): Effect.Effect<Page<ViewItem>, CommonError | UnsupportedApiVersion, TableauSession> =>
-  Operation.page(operations.list, {}, options, usageQuery(options))
+  Operation.page(ops.list, {}, options, usageQuery(options))
 
 /**
  * Every view of the site, as a Stream over all pages, with usage
@@ -223,7 +226,7 @@ export const getPage = (
 export const list = (
   options?: StreamOptions & ListViewsOptions
 ): Stream.Stream<ViewItem, CommonError | UnsupportedApiVersion, TableauSession> =>
-  Operation.stream(operations.list, {}, options, usageQuery(options))
+  Operation.stream(ops.list, {}, options, usageQuery(options))
 
 /**
  * Reads one view (Get View, TSC's `views.get_by_id`). REST:
@@ -239,7 +242,7 @@ export const list = (
 export const get = (
   viewId: ViewId
 ): Effect.Effect<ViewItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  Operation.run(operations.get, { viewId })
+  Operation.run(ops.get, { viewId })
 
 /**
  * The thumbnail of a view as PNG bytes (TSC's `populate_preview_image`).
@@ -256,7 +259,7 @@ export const previewImage = (
   workbookId: WorkbookId,
   viewId: ViewId
 ): Effect.Effect<Uint8Array, CommonError | NotFound, TableauSession> =>
-  bytes(Operation.specOf(operations.previewImage, { workbookId, viewId }))
+  bytes(Operation.specOf(ops.previewImage, { workbookId, viewId }))
 
 /** Escapes a `vf_` value: Tableau splits values on commas, so a literal comma is `\,`. */
 export const escapeFilterValue = (value: string | number | boolean): string => String(value).replace(/,/g, "\\,")
@@ -281,7 +284,7 @@ const usageQuery = (options: ListViewsOptions | undefined): Operation.Request =>
 })
 
 const exportStream = (
-  operation: typeof operations.image | typeof operations.pdf | typeof operations.csv,
+  operation: typeof ops.image | typeof ops.pdf | typeof ops.csv,
   viewId: ViewId,
   options: ImageOptions & PdfOptions
 ): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> => {
@@ -322,7 +325,7 @@ export const image = (
   viewId: ViewId,
   options: ImageOptions = {}
 ): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  exportStream(operations.image, viewId, options)
+  exportStream(ops.image, viewId, options)
 
 /**
  * Renders a view as a PDF document, streamed. REST:
@@ -340,7 +343,7 @@ export const pdf = (
   viewId: ViewId,
   options: PdfOptions = {}
 ): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  exportStream(operations.pdf, viewId, options)
+  exportStream(ops.pdf, viewId, options)
 
 /**
  * The data of a view as CSV (UTF-8 bytes), streamed. REST:
@@ -358,4 +361,4 @@ export const csv = (
   viewId: ViewId,
   options: ExportOptions = {}
 ): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  exportStream(operations.csv, viewId, options)
+  exportStream(ops.csv, viewId, options)

@@ -97,7 +97,7 @@ const shared = publishableOperations({
  * @since 0.1.0
  * @category operations
  */
-export const operations = {
+const ops = {
   get: Operation.make({
     name: "Workbooks.get",
     method: "GET",
@@ -168,6 +168,9 @@ export const operations = {
   ...shared
 }
 
+/** The declared operations, typed precisely in `ops`; exported for tooling. */
+export const operations: Operation.Operations = ops
+
 /**
  * Reads one workbook (TSC's `get_by_id`). REST:
  * `GET /api/{v}/sites/{siteId}/workbooks/{workbookId}`. Fails with
@@ -179,7 +182,7 @@ export const operations = {
  * ```
  */
 export const get = (workbookId: WorkbookId): Effect.Effect<WorkbookItem, CommonError | NotFound, TableauSession> =>
-  Operation.run(operations.get, { workbookId })
+  Operation.run(ops.get, { workbookId })
 
 /**
  * Reads one page of the workbooks of the site (TSC's `workbooks.get`).
@@ -196,7 +199,7 @@ export const get = (workbookId: WorkbookId): Effect.Effect<WorkbookItem, CommonE
 export const getPage = (
   options?: PageOptions
 ): Effect.Effect<Page<WorkbookItem>, CommonError | UnsupportedApiVersion, TableauSession> =>
-  Operation.page(operations.list, {}, options)
+  Operation.page(ops.list, {}, options)
 
 /**
  * Every workbook of the site, as a Stream over all pages (TSC's
@@ -212,7 +215,7 @@ export const getPage = (
 export const list = (
   options?: StreamOptions
 ): Stream.Stream<WorkbookItem, CommonError | UnsupportedApiVersion, TableauSession> =>
-  Operation.stream(operations.list, {}, options)
+  Operation.stream(ops.list, {}, options)
 
 /**
  * Changes a workbook: name, description, tabs, encryption, project or
@@ -230,7 +233,7 @@ export const update = (
   workbookId: WorkbookId,
   changes: WorkbookFields
 ): Effect.Effect<WorkbookItem, CommonError | NotFound | Conflict, TableauSession> =>
-  Operation.run(operations.update, { workbookId }, {
+  Operation.run(ops.update, { workbookId }, {
     body: Xml.el(
       "workbook",
       {
@@ -245,7 +248,7 @@ export const update = (
   })
 
 const delete_ = (workbookId: WorkbookId): Effect.Effect<void, CommonError | NotFound, TableauSession> =>
-  Operation.run(operations.delete, { workbookId })
+  Operation.run(ops.delete, { workbookId })
 
 export {
   /**
@@ -275,7 +278,7 @@ export const views = (
   workbookId: WorkbookId,
   options?: ListViewsOptions
 ): Stream.Stream<ViewItem, CommonError | NotFound, TableauSession> =>
-  Operation.stream(operations.views, { workbookId }, undefined, {
+  Operation.stream(ops.views, { workbookId }, undefined, {
     query: { includeUsageStatistics: flag(options?.includeUsageStatistics) }
   })
 
@@ -293,7 +296,7 @@ export const views = (
 export const connections = (
   workbookId: WorkbookId
 ): Stream.Stream<ConnectionItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  Operation.stream(operations.connections, { workbookId })
+  Operation.stream(ops.connections, { workbookId })
 
 /**
  * Changes a connection of a workbook: server, port, credentials, query
@@ -315,7 +318,7 @@ export const updateConnection = (
   connectionId: ConnectionId,
   update: ConnectionUpdate
 ): Effect.Effect<ConnectionItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  Operation.run(operations.updateConnection, { workbookId, connectionId }, { body: updateElement(update) })
+  Operation.run(ops.updateConnection, { workbookId, connectionId }, { body: updateElement(update) })
 
 /**
  * The thumbnail of a workbook (its first view) as PNG bytes (TSC's
@@ -331,7 +334,7 @@ export const updateConnection = (
 export const previewImage = (
   workbookId: WorkbookId
 ): Effect.Effect<Uint8Array, CommonError | NotFound, TableauSession> =>
-  bytes(Operation.specOf(operations.previewImage, { workbookId }))
+  bytes(Operation.specOf(ops.previewImage, { workbookId }))
 
 /**
  * Starts a refresh of the workbook's extracts and returns the job (wait
@@ -349,7 +352,7 @@ export const previewImage = (
 export const refresh = (
   workbookId: WorkbookId
 ): Effect.Effect<JobItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  Operation.run(operations.refresh, { workbookId }, { body: emptyRequest() })
+  Operation.run(ops.refresh, { workbookId }, { body: emptyRequest() })
 
 /**
  * The revisions of a workbook (TSC's `populate_revisions`). REST:
@@ -366,7 +369,7 @@ export const revisions = (
   workbookId: WorkbookId,
   options?: StreamOptions
 ): Stream.Stream<RevisionItem, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  Operation.stream(operations.revisions, { workbookId }, options)
+  Operation.stream(ops.revisions, { workbookId }, options)
 
 /**
  * The workbook file (`.twbx`, or `.twb` without extract), streamed as it
@@ -392,7 +395,7 @@ export const download = (
   workbookId: WorkbookId,
   options?: DownloadOptions
 ): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  downloadOf(operations, { workbookId }, options)
+  downloadOf(ops, { workbookId }, options)
 
 /**
  * The file of one revision of a workbook, streamed as it arrives (TSC's
@@ -412,7 +415,7 @@ export const downloadRevision = (
   revision: number,
   options?: Omit<DownloadOptions, "revision">
 ): Stream.Stream<Uint8Array, CommonError | NotFound | UnsupportedApiVersion, TableauSession> =>
-  downloadOf(operations, { workbookId }, { ...options, revision })
+  downloadOf(ops, { workbookId }, { ...options, revision })
 
 // ---------------------------------------------------------------------------
 // Publishing
@@ -440,7 +443,7 @@ export interface PublishWorkbookOptions<E = never> extends Publish.PublishCommon
 }
 
 const workbookKind: Publish.PublishKind = {
-  operation: operations.publish,
+  operation: ops.publish,
   filePart: "tableau_workbook",
   typeParameter: "workbookType",
   extensions: ["twb", "twbx"],

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs"
 import { Credentials, Ids, Schedules, TableauSession } from "../mod.ts"
 import * as Endpoint from "../src/internal/endpoint.ts"
 import * as FakeTableau from "../src/testing.ts"
+import type { Page } from "../src/RequestOptions.ts"
 
 const layer = (options: FakeTableau.SessionLayerOptions = {}) => FakeTableau.sessionLayer({ recordBodies: true, ...options })
 const missing = Ids.ScheduleId.make("00000000-0000-4000-a000-000000000000")
@@ -287,7 +288,8 @@ describe("Schedules: decoding Tableau's documented shapes", () => {
 
   it.effect("a page of Query Schedules: attributes only", () =>
     Effect.gen(function*() {
-      const page = yield* Schedules.operations.list.decoder.decode("Schedules.list", 200, fixture("schedules-page.xml"))
+      const decoder = Schedules.operations["list"]!.decoder as Endpoint.Decoder<Page<Schedules.ScheduleItem>>
+      const page = yield* decoder.decode("Schedules.list", 200, fixture("schedules-page.xml"))
       expect(page.pagination?.totalAvailable).toBe(2)
       expect(page.items.map((s) => [s.name, s.type, s.frequency, s.priority])).toEqual([
         ["Saturday night", "Extract", "Weekly", 80],

@@ -79,6 +79,9 @@ export interface AnyOperation {
   readonly fields?: ReadonlyArray<string> | undefined
 }
 
+/** A module's operations as tooling sees them (each module keeps its own precisely typed record). */
+export type Operations = Readonly<Record<string, AnyOperation>>
+
 /** Declares an operation; the `const` parameters keep the path and error tags literal. */
 export const make = <const P extends string, A, const V extends string, const Tags extends DeclaredErrorTag = never>(
   operation: Operation<P, A, Tags, V>
