@@ -14,6 +14,15 @@ import { FakeTableau } from "../src/testing.ts"
 v8.setFlagsFromString("--expose-gc")
 const gc: () => void = (globalThis as { gc?: () => void }).gc ?? vm.runInNewContext("gc")
 
+/**
+ * Lets the event loop turn: the in-memory fake never waits for I/O, and a vitest worker that does not reach
+ * its poll phase for 60 s (this test takes that long on a loaded 2-core machine) fails the whole run with
+ * "Timeout calling onTaskUpdate" although every test passed.
+ */
+const turnEventLoop = Effect.async<void>((resume) => {
+  setImmediate(() => resume(Effect.void))
+})
+
 const heapMb = () => {
   gc()
   return process.memoryUsage().heapUsed / 1024 / 1024
@@ -63,11 +72,12 @@ describe("Users.export", () => {
           const before = heapMb()
           yield* Users.export(options).pipe(
             Stream.runForEach((line) =>
-              Effect.sync(() => {
+              Effect.suspend(() => {
                 lines++
                 bytes += line.length + 1
                 if (keep) kept.push(line)
                 if (lines % 10_000 === 1) samples.push({ lines, mb: heapMb() })
+                return lines % 1000 === 0 ? turnEventLoop : Effect.void
               })
             )
           )
